@@ -1,0 +1,218 @@
+"""Clustering: from scored pairs to match groups without chaining strangers together.
+
+Plain connected components over "match" edges over-merge: one wrong link joins two families.
+We use connected components only to find *where* groups can be (small, independent
+subproblems), then inside each component:
+
+1. score every pair of its records, including pairs blocking never proposed, so each decision
+   sees the whole picture;
+2. run average-linkage agglomerative clustering: two groups merge only while the *average*
+   match probability across all their record pairs stays above the threshold. One bad link
+   between two groups of five averages to about 1/25 and never merges them;
+3. honour labels when asked: labelled matches start in one group (must-link) and groups with a
+   labelled non-match between them never merge (cannot-link).
+
+Components larger than ``max_component_size`` are first split by raising the edge threshold,
+which bounds the dense per-component work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from ..errors import LabelError
+from .blocking import pairs_within_groups
+
+PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Pairs (positions, ``left < right``) that must or must not end in one group."""
+
+    must_left: np.ndarray
+    must_right: np.ndarray
+    cannot_left: np.ndarray
+    cannot_right: np.ndarray
+
+    @classmethod
+    def none(cls) -> Constraints:
+        """No constraints."""
+        empty = np.empty(0, dtype="int64")
+        return cls(empty, empty, empty, empty)
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """Each record's group, named by its smallest member position, and the group's confidence."""
+
+    group: np.ndarray
+    confidence: np.ndarray
+
+
+def cluster(
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    threshold: float,
+    score: PairScorer,
+    constraints: Constraints,
+    max_component_size: int = 300,
+) -> Clusters:
+    """Group ``n`` records from scored candidate pairs (see the module docstring)."""
+    known = _PairLookup(n, left, right, probability)
+    strong = probability >= threshold
+    edge_left = np.concatenate([left[strong], constraints.must_left])
+    edge_right = np.concatenate([right[strong], constraints.must_right])
+    edge_prob = np.concatenate([probability[strong], np.ones(len(constraints.must_left))])
+    cannot = _PairLookup(n, constraints.cannot_left, constraints.cannot_right,
+                         np.ones(len(constraints.cannot_left)))
+    keep = ~cannot.contains(edge_left, edge_right)
+    component = _bounded_components(n, edge_left[keep], edge_right[keep], edge_prob[keep],
+                                    threshold, max_component_size)
+    sizes = np.bincount(component)
+    in_big = sizes[component] >= 2
+    pair_left, pair_right = pairs_within_groups(np.where(in_big, component, -1))
+    pair_prob = known.get(pair_left, pair_right)
+    unknown = np.isnan(pair_prob)
+    if unknown.any():
+        pair_prob[unknown] = score(pair_left[unknown], pair_right[unknown])
+    must = _PairLookup(n, constraints.must_left, constraints.must_right,
+                       np.ones(len(constraints.must_left)))
+    pair_prob[must.contains(pair_left, pair_right)] = 1.0
+    forbidden = cannot.contains(pair_left, pair_right)
+    pair_prob[forbidden] = 0.0
+    group = np.arange(n, dtype="int64")
+    confidence = np.ones(n, dtype="float64")
+    order = np.argsort(component[pair_left], kind="stable")
+    starts = np.searchsorted(component[pair_left][order], np.flatnonzero(sizes >= 2))
+    ends = np.r_[starts[1:], len(order)]
+    for members_component, start, end in zip(np.flatnonzero(sizes >= 2), starts, ends,
+                                             strict=True):
+        members = np.flatnonzero(component == members_component)
+        rows = order[start:end]
+        _cluster_component(members, pair_left[rows], pair_right[rows], pair_prob[rows],
+                           forbidden[rows], must, threshold, group, confidence)
+    singles = np.bincount(group, minlength=n)[group] == 1
+    best = np.zeros(n)
+    np.maximum.at(best, left, probability)
+    np.maximum.at(best, right, probability)
+    confidence[singles] = 1.0 - best[singles]
+    return Clusters(group, confidence)
+
+
+def _bounded_components(
+    n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray, threshold: float,
+    max_size: int,
+) -> np.ndarray:
+    """Connected components, splitting oversized ones by raising their edge threshold."""
+    component = _components(n, left, right)
+    for step in range(1, 11):
+        sizes = np.bincount(component)
+        oversized = sizes[component[left]] > max_size
+        if not oversized.any():
+            break
+        raised = threshold + (1.0 - threshold) * step / 10.0
+        drop = oversized & (prob < raised) if step < 10 else oversized
+        left, right, prob = left[~drop], right[~drop], prob[~drop]
+        component = _components(n, left, right)
+    return component
+
+
+def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return labels.astype("int64")
+
+
+def _cluster_component(
+    members: np.ndarray, left: np.ndarray, right: np.ndarray, prob: np.ndarray,
+    forbidden: np.ndarray, must: _PairLookup, threshold: float,
+    group: np.ndarray, confidence: np.ndarray,
+) -> None:
+    """Average-linkage clustering of one component, writing into ``group`` and ``confidence``."""
+    k = len(members)
+    local = {int(m): i for i, m in enumerate(members)}
+    a = np.array([local[int(x)] for x in left], dtype="int64")
+    b = np.array([local[int(x)] for x in right], dtype="int64")
+    similarity = np.zeros((k, k))
+    similarity[a, b] = similarity[b, a] = prob
+    blocked = np.zeros((k, k), dtype=bool)
+    blocked[a[forbidden], b[forbidden]] = blocked[b[forbidden], a[forbidden]] = True
+    assigned = np.arange(k)
+    is_must = must.contains(left, right)
+    for x, y in zip(a[is_must], b[is_must], strict=True):
+        _merge_labels(assigned, x, y)
+    cluster_ids, assigned = np.unique(assigned, return_inverse=True)
+    membership = np.zeros((k, len(cluster_ids)))
+    membership[np.arange(k), assigned] = 1.0
+    sums = membership.T @ similarity @ membership
+    if (membership.T @ blocked.astype(float) @ membership).diagonal().any():
+        raise LabelError("the labels say two records match and also that they do not, "
+                         "through other labelled records; fix the contradicting labels")
+    cannot = (membership.T @ blocked.astype(float) @ membership) > 0
+    sizes = membership.sum(axis=0)
+    active = np.ones(len(sizes), dtype=bool)
+    while active.sum() > 1:
+        average = sums / np.outer(sizes, sizes)
+        average[~active, :] = -1.0
+        average[:, ~active] = -1.0
+        average[cannot] = -1.0
+        np.fill_diagonal(average, -1.0)
+        i, j = np.unravel_index(int(np.argmax(average)), average.shape)
+        if average[i, j] < threshold:
+            break
+        sums[i, :] += sums[j, :]
+        sums[:, i] += sums[:, j]
+        cannot[i, :] |= cannot[j, :]
+        cannot[:, i] |= cannot[:, j]
+        sizes[i] += sizes[j]
+        active[j] = False
+        assigned[assigned == j] = i
+    for cluster_id in np.unique(assigned):
+        inside = assigned == cluster_id
+        group[members[inside]] = members[inside].min()
+        count = int(inside.sum())
+        if count > 1:
+            block = similarity[np.ix_(inside, inside)]
+            confidence[members[inside]] = block.sum() / (count * (count - 1))
+
+
+def _merge_labels(labels: np.ndarray, x: int, y: int) -> None:
+    old, new = max(labels[x], labels[y]), min(labels[x], labels[y])
+    labels[labels == old] = new
+
+
+class _PairLookup:
+    """Vectorised lookup of a value by pair of positions."""
+
+    def __init__(self, n: int, left: np.ndarray, right: np.ndarray, values: np.ndarray) -> None:
+        self._n = n
+        codes = np.minimum(left, right).astype("int64") * n + np.maximum(left, right)
+        order = np.argsort(codes, kind="stable")
+        self._codes = codes[order]
+        self._values = np.asarray(values, dtype="float64")[order]
+
+    def _find(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        codes = np.minimum(left, right).astype("int64") * self._n + np.maximum(left, right)
+        where = np.searchsorted(self._codes, codes)
+        found = where < len(self._codes)
+        found[found] = self._codes[where[found]] == codes[found]
+        return where, found
+
+    def contains(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Whether each pair is in the lookup."""
+        return self._find(left, right)[1]
+
+    def get(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Each pair's value, NaN when absent."""
+        where, found = self._find(left, right)
+        out = np.full(len(left), np.nan)
+        out[found] = self._values[where[found]]
+        return out

@@ -1,0 +1,207 @@
+"""Which columns take part in matching, and how each one is compared.
+
+Glue compares every column but the primary key. We do the same by default, but first infer a
+*kind* per column from the data, because a date, a postcode and a surname need different
+similarity measures, and we set aside columns that can only add noise (constant columns,
+all-unique identifiers) and say so, instead of letting them blur the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ColumnError
+
+ColumnKind = Literal["name", "text", "code", "categorical", "number", "date"]
+COLUMN_KINDS: tuple[str, ...] = get_args(ColumnKind)
+
+# Below this many rows an all-unique column is not evidence of an identifier.
+_MIN_ROWS_FOR_ID_DETECTION = 20
+_DATE_SHARE = 0.9
+_DIGIT_SHARE = 0.9
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
+)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column that takes part in matching.
+
+    Attributes:
+        name: the column's name in the input table.
+        kind: how values are compared (see ``COLUMN_KINDS``).
+        reason: why this kind was chosen ("inferred: ..." or "given by the user").
+    """
+
+    name: str
+    kind: ColumnKind
+    reason: str
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """The outcome of column selection: what is compared, and what was set aside and why."""
+
+    compared: tuple[ColumnSpec, ...]
+    excluded: Mapping[str, str]
+
+    def kinds(self) -> dict[str, str]:
+        """Column name → kind, for reports."""
+        return {spec.name: spec.kind for spec in self.compared}
+
+
+def plan_columns(
+    frame: pd.DataFrame,
+    primary_key: str,
+    columns: Sequence[str] | Mapping[str, str] | None,
+    partition_by: str | None,
+) -> ColumnPlan:
+    """Choose the compared columns and their kinds.
+
+    Args:
+        frame: the input table (already checked to be non-empty with a valid primary key).
+        primary_key: never compared; it identifies records.
+        columns: ``None`` for all columns, a list of names (kinds inferred), or a mapping of
+            name → kind to override inference.
+        partition_by: never compared; it bounds match groups instead.
+
+    Raises:
+        ColumnError: a named column is missing, entirely null, has an unknown kind, or no
+            usable column remains.
+    """
+    reserved = {primary_key} | ({partition_by} if partition_by else set())
+    given_kinds: dict[str, str] = {}
+    if columns is None:
+        names = [str(c) for c in frame.columns if c not in reserved]
+    elif isinstance(columns, Mapping):
+        names = [str(c) for c in columns]
+        given_kinds = {str(k): str(v) for k, v in columns.items()}
+    else:
+        names = [str(c) for c in columns]
+    _check_names_exist(frame, names)
+    compared: list[ColumnSpec] = []
+    excluded: dict[str, str] = {}
+    for name in names:
+        if name in reserved:
+            excluded[name] = "is the primary key or partition column, which are never compared"
+            continue
+        values = frame[name]
+        if values.isna().all():
+            raise ColumnError(
+                f"column {name!r} is entirely null, so it cannot help matching; "
+                f"drop it from the table or leave it out of `columns`"
+            )
+        if name in given_kinds:
+            kind = given_kinds[name]
+            if kind not in COLUMN_KINDS:
+                raise ColumnError(
+                    f"column {name!r} has unknown kind {kind!r}; use one of {list(COLUMN_KINDS)}"
+                )
+            compared.append(ColumnSpec(name, kind, "given by the user"))  # type: ignore[arg-type]
+            continue
+        noise = _noise_reason(values, explicit=columns is not None)
+        if noise:
+            excluded[name] = noise
+            continue
+        kind, why = infer_kind(values)
+        compared.append(ColumnSpec(name, kind, f"inferred: {why}"))
+    if not compared:
+        raise ColumnError(
+            "no column is left to compare"
+            + (f" (set aside: {excluded})" if excluded else "")
+            + "; name the columns to compare with `columns`"
+        )
+    return ColumnPlan(tuple(compared), excluded)
+
+
+def _check_names_exist(frame: pd.DataFrame, names: Sequence[str]) -> None:
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        raise ColumnError(
+            f"unknown column(s) {missing}; the table has {[str(c) for c in frame.columns]}. "
+            f"Fix the names in `columns`"
+        )
+
+
+def _noise_reason(values: pd.Series, explicit: bool) -> str | None:
+    """Why a column can only add noise, or None. Named columns are never dropped as noise."""
+    if explicit:
+        return None
+    present = values.dropna()
+    distinct = present.nunique()
+    if distinct <= 1:
+        return "constant: every record has the same value, so it cannot tell records apart"
+    looks_like_id = pd.api.types.is_integer_dtype(values) or _digit_share(present) >= _DIGIT_SHARE
+    if (
+        looks_like_id
+        and len(values) >= _MIN_ROWS_FOR_ID_DETECTION
+        and distinct == len(values)
+    ):
+        return "all-unique identifier: no two records share a value, so it never signals a match"
+    return None
+
+
+def infer_kind(values: pd.Series) -> tuple[ColumnKind, str]:
+    """Infer how a column should be compared, with a short human reason."""
+    present = values.dropna()
+    distinct = present.nunique()
+    n = len(present)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "date", "datetime values"
+    if pd.api.types.is_bool_dtype(values):
+        return "categorical", "boolean values"
+    if pd.api.types.is_numeric_dtype(values):
+        if distinct <= 10:
+            return "categorical", f"numbers with only {distinct} distinct values"
+        return "number", "numeric values"
+    text = present.astype(str).str.strip()
+    if _date_share(text) >= _DATE_SHARE:
+        return "date", "strings that parse as dates (YYYYMMDD or YYYY-MM-DD)"
+    if distinct <= max(2, min(50, int(0.01 * n))):
+        return "categorical", f"{distinct} distinct values in {n} records"
+    if _digit_share(text) >= _DIGIT_SHARE:
+        return "code", "digit strings (postcodes, phone or id numbers)"
+    tokens = text.str.split().str.len().mean()
+    length = text.str.len().mean()
+    if tokens >= 1.8 or length > 20:
+        return "text", f"free text ({tokens:.1f} words on average)"
+    return "name", f"short strings ({length:.1f} characters on average)"
+
+
+def _digit_share(text: pd.Series) -> float:
+    if len(text) == 0:
+        return 0.0
+    return float(text.astype(str).str.fullmatch(r"\s*\d+\s*").mean())
+
+
+def _date_share(text: pd.Series) -> float:
+    if len(text) == 0:
+        return 0.0
+    sample = text.iloc[: min(len(text), 2000)]
+    return float(np.mean([normalize_date(v) is not None for v in sample]))
+
+
+def normalize_date(value: object) -> str | None:
+    """A date as ``YYYYMMDD``, or None when it does not look like a plausible date.
+
+    Month and day only need to be in 1-12 / 1-31: corrupted dates (a swapped day and month)
+    must stay comparable, since that corruption is exactly what matching has to see through.
+    """
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y%m%d")
+    text = str(value).strip()
+    for pattern in _DATE_PATTERNS:
+        found = pattern.match(text)
+        if found:
+            year, month, day = (int(part) for part in found.groups())
+            if 1 <= month <= 31 and 1 <= day <= 31 and (month <= 12 or day <= 12):
+                return f"{year:04d}{month:02d}{day:02d}"
+    return None

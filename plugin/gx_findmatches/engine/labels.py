@@ -1,0 +1,156 @@
+"""Labels in the AWS Glue FindMatches format, turned into labelled record pairs.
+
+A label table has ``labeling_set_id``, ``label``, the primary key and (optionally) the data's
+columns. Inside one labeling set, records with the same label match and records with different
+labels do not. Labels never cross labeling sets: "A" in set 1 and "A" in set 2 say nothing
+about each other, so pairs are only ever formed *within* a set. Labels are case-sensitive
+strings ("a" and "A" are different labels).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import LabelError
+
+logger = logging.getLogger(__name__)
+
+SET_COLUMN = "labeling_set_id"
+LABEL_COLUMN = "label"
+RECOMMENDED_MAX_SET_SIZE = 50
+
+
+@dataclass(frozen=True)
+class LabeledPairs:
+    """Record pairs a person has judged, as positions into the data (``left < right``)."""
+
+    left: np.ndarray
+    right: np.ndarray
+    is_match: np.ndarray  # bool
+    labeling_set: np.ndarray  # object: the set each pair came from
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    @property
+    def record_count(self) -> int:
+        """Distinct records covered by the labels."""
+        return len(np.union1d(self.left, self.right))
+
+    @classmethod
+    def empty(cls) -> LabeledPairs:
+        """No labels at all."""
+        empty = np.empty(0, dtype="int64")
+        return cls(empty, empty, np.empty(0, dtype=bool), np.empty(0, dtype=object))
+
+
+def label_pairs(labels: pd.DataFrame, primary_key: str, data_keys: pd.Series) -> LabeledPairs:
+    """Validate a Glue label table and expand each labeling set into labelled pairs.
+
+    Args:
+        labels: the label table (``labeling_set_id``, ``label``, primary key, ...).
+        primary_key: the primary key column, present in both tables.
+        data_keys: the data's primary key values in data order (positions are taken from it).
+
+    Raises:
+        LabelError: a required column is missing, a label or key is empty, a key is not in the
+            data, a set has a single record, or the labels contradict each other.
+    """
+    missing = [c for c in (SET_COLUMN, LABEL_COLUMN, primary_key) if c not in labels.columns]
+    if missing:
+        raise LabelError(
+            f"the label table lacks column(s) {missing}; a Glue label file starts with "
+            f"'{SET_COLUMN}' and '{LABEL_COLUMN}', then the data's columns including the "
+            f"primary key '{primary_key}'"
+        )
+    if labels.empty:
+        return LabeledPairs.empty()
+    table = pd.DataFrame({
+        "set": _as_text(labels[SET_COLUMN]),
+        "label": _as_text(labels[LABEL_COLUMN]),
+        "key": _as_text(labels[primary_key]),
+    })
+    for column, name in (("set", SET_COLUMN), ("label", LABEL_COLUMN), ("key", primary_key)):
+        empty_rows = table.index[table[column].isna()].tolist()
+        if empty_rows:
+            raise LabelError(
+                f"label rows {_rows(empty_rows)} have an empty '{name}'; every row needs a "
+                f"labeling set, a label and a primary key (give a record with no match a "
+                f"label of its own)"
+            )
+    positions = pd.Series(np.arange(len(data_keys)), index=data_keys.astype(str).to_numpy())
+    unknown = ~table["key"].isin(positions.index)
+    if unknown.any():
+        keys = table.loc[unknown, "key"].head(5).tolist()
+        raise LabelError(
+            f"{int(unknown.sum())} label row(s) name primary keys not in the data (e.g. {keys}, "
+            f"rows {_rows(table.index[unknown].tolist())}); label records of this table, or "
+            f"remove those rows"
+        )
+    table["position"] = positions.loc[table["key"]].to_numpy()
+    _check_sets(table)
+    return _expand(table)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Values as stripped strings, with empty strings as missing; labels stay case-sensitive."""
+    text = values.astype("string").str.strip()
+    return pd.Series([None if pd.isna(v) or v == "" else str(v) for v in text],
+                     index=values.index, dtype=object)
+
+
+def _rows(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:5])
+    return shown + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+
+
+def _check_sets(table: pd.DataFrame) -> None:
+    conflicting = table.groupby(["set", "key"])["label"].nunique()
+    conflicting = conflicting[conflicting > 1]
+    if len(conflicting):
+        labeling_set, key = conflicting.index[0]
+        raise LabelError(
+            f"record {key!r} appears in labeling set {labeling_set!r} with different labels; "
+            f"a record has one label per set: keep one of its rows"
+        )
+    sizes = table.drop_duplicates(["set", "key"]).groupby("set").size()
+    single = sizes[sizes < 2]
+    if len(single):
+        raise LabelError(
+            f"labeling set(s) {single.index[:5].tolist()} have a single record, which says "
+            f"nothing about matches; add the records it should be compared with, or drop it"
+        )
+    large = sizes[sizes > RECOMMENDED_MAX_SET_SIZE]
+    if len(large):
+        logger.warning("labeling sets %s have over %d records; Glue warns such sets label "
+                       "poorly", large.index[:5].tolist(), RECOMMENDED_MAX_SET_SIZE)
+
+
+def _expand(table: pd.DataFrame) -> LabeledPairs:
+    records = table.drop_duplicates(["set", "key"])[["set", "label", "position"]]
+    joined = records.merge(records, on="set", suffixes=("_a", "_b"))
+    joined = joined[joined["position_a"] < joined["position_b"]]
+    pairs = pd.DataFrame({
+        "left": joined["position_a"].to_numpy(dtype="int64"),
+        "right": joined["position_b"].to_numpy(dtype="int64"),
+        "is_match": (joined["label_a"] == joined["label_b"]).to_numpy(),
+        "set": joined["set"].to_numpy(),
+    })
+    verdicts = pairs.groupby(["left", "right"])["is_match"].nunique()
+    contradicted = verdicts[verdicts > 1]
+    if len(contradicted):
+        left, right = contradicted.index[0]
+        sets = pairs.loc[(pairs.left == left) & (pairs.right == right), "set"].unique().tolist()
+        raise LabelError(
+            f"labeling sets {sets} contradict each other: one labels the same two records a "
+            f"match, another a non-match; fix the label in one of them"
+        )
+    pairs = pairs.sort_values(["left", "right", "set"], kind="stable")
+    return LabeledPairs(
+        pairs["left"].to_numpy(), pairs["right"].to_numpy(),
+        pairs["is_match"].to_numpy(dtype=bool), pairs["set"].to_numpy(dtype=object),
+    )

@@ -1,0 +1,77 @@
+"""A validated input table, sorted by primary key and normalized once for every later step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .columns import ColumnSpec
+from .comparison import PairFeatures, PreparedColumn, compare_pairs, prepare_column
+from .validation import check_table, partition_codes
+
+
+@dataclass(frozen=True)
+class PreparedTable:
+    """The table as the engine sees it.
+
+    Attributes:
+        order: positions of the input rows in primary-key order; position ``i`` of every
+            engine array is input row ``order[i]``.
+        keys: primary key values in primary-key order.
+        columns: the compared columns, normalized.
+        partition: partition code per record (all 0 without ``partition_by``).
+    """
+
+    order: np.ndarray
+    keys: pd.Series
+    columns: tuple[PreparedColumn, ...]
+    partition: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def compare(self, left: np.ndarray, right: np.ndarray) -> PairFeatures:
+        """Similarities and levels of the given pairs on every compared column."""
+        return compare_pairs(self.columns, left, right)
+
+    def restore_order(self, values: np.ndarray) -> np.ndarray:
+        """Put per-record values computed in key order back into input row order."""
+        out = np.empty_like(values)
+        out[self.order] = values
+        return out
+
+
+def prepare_table(
+    frame: pd.DataFrame,
+    primary_key: str,
+    partition_by: str | None,
+    specs: Sequence[ColumnSpec],
+    order: np.ndarray | None = None,
+) -> PreparedTable:
+    """Normalize the compared columns of an (already validated) table in key order."""
+    if order is None:
+        order = check_table(frame, primary_key, partition_by)
+    ordered = frame.iloc[order]
+    columns = tuple(prepare_column(spec, ordered[spec.name]) for spec in specs)
+    return PreparedTable(
+        order=order,
+        keys=ordered[primary_key].reset_index(drop=True),
+        columns=columns,
+        partition=partition_codes(ordered, partition_by),
+    )
+
+
+def random_pairs(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct random record pairs (all pairs when there are fewer than ``size``)."""
+    total = n * (n - 1) // 2
+    if total <= size:
+        left, right = np.triu_indices(n, k=1)
+        return left.astype("int64"), right.astype("int64")
+    rng = np.random.default_rng(seed)
+    left = rng.integers(0, n, size)
+    right = rng.integers(0, n, size)
+    keep = left != right
+    return np.minimum(left, right)[keep], np.maximum(left, right)[keep]

@@ -1,0 +1,282 @@
+"""``FindMatches``: the Glue FindMatches transform as a scikit-learn style estimator.
+
+Data flows one way: input table → blocking (candidate pairs) → comparison (agreement levels)
+→ model (pair probabilities) → clustering (``match_id``, confidence). ``fit`` learns the
+column plan, the blocking plan, the unsupervised Fellegi-Sunter model and, when labels are
+given, the supervised classifier; ``match``/``transform`` apply them to any table with the same
+columns.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from ..errors import LabelError, NotFittedError
+from .blocking import BlockingPlan, candidate_pairs, plan_blocking
+from .clustering import Constraints, cluster
+from .columns import ColumnPlan, plan_columns
+from .comparison import level_count
+from .fellegi_sunter import FellegiSunterModel, fit_fellegi_sunter
+from .labels import LabeledPairs, label_pairs
+from .prepared import PreparedTable, prepare_table, random_pairs
+from .results import MatchResult, MatchSummary
+from .supervised import LinearMatchClassifier, can_fit_supervised, fit_supervised
+from .validation import check_positive_int, check_table, check_tradeoff
+
+logger = logging.getLogger(__name__)
+
+_RANDOM_PAIRS_FOR_U = 200_000
+_THRESHOLD_FLOOR = 0.01
+
+
+class FindMatches(BaseEstimator):  # type: ignore[misc]
+    """Find records that refer to the same entity, as AWS Glue's FindMatches transform.
+
+    Args:
+        primary_key: column that identifies each record (required, unique, never null).
+        columns: columns to compare: ``None`` for all but the key and partition column (as in
+            Glue), a list of names, or a mapping name → kind (``name``, ``text``, ``code``,
+            ``categorical``, ``number``, ``date``) to override inference.
+        precision_recall_tradeoff: 0.5 = no preference; toward 1 fewer false matches, toward 0
+            more matches found. It is the match-probability threshold.
+        accuracy_cost_tradeoff: toward 1 a more thorough (costlier) candidate search, which
+            raises recall; toward 0 a cheaper one.
+        enforce_provided_labels: force the output to agree with the labels given to ``fit``.
+        partition_by: optional column no match group may ever span (the "label boundary").
+        max_candidate_pairs: hard cap on candidate pairs; hitting it raises
+            ``CandidatePairLimitError`` rather than exhausting memory.
+        random_state: seed of the random pair sample and model fitting.
+
+    Example:
+        >>> fm = FindMatches(primary_key="rec_id").fit(frame)
+        >>> matched = fm.transform(frame)   # frame + match_id + match_confidence_score
+    """
+
+    def __init__(
+        self,
+        primary_key: str,
+        columns: Sequence[str] | Mapping[str, str] | None = None,
+        precision_recall_tradeoff: float = 0.5,
+        accuracy_cost_tradeoff: float = 0.5,
+        enforce_provided_labels: bool = False,
+        partition_by: str | None = None,
+        max_candidate_pairs: int = 20_000_000,
+        random_state: int = 0,
+    ) -> None:
+        self.primary_key = primary_key
+        self.columns = columns
+        self.precision_recall_tradeoff = precision_recall_tradeoff
+        self.accuracy_cost_tradeoff = accuracy_cost_tradeoff
+        self.enforce_provided_labels = enforce_provided_labels
+        self.partition_by = partition_by
+        self.max_candidate_pairs = max_candidate_pairs
+        self.random_state = random_state
+
+    # ----------------------------------------------------------------------------- learning
+    def fit(self, X: pd.DataFrame, labels: pd.DataFrame | None = None) -> FindMatches:
+        """Learn columns, blocking and models from a table and optional Glue-format labels."""
+        self._check_params()
+        timer = _Timer()
+        with timer("prepare"):
+            order = check_table(X, self.primary_key, self.partition_by)
+            column_plan = plan_columns(X, self.primary_key, self.columns, self.partition_by)
+            table = prepare_table(X, self.primary_key, self.partition_by, column_plan.compared,
+                                  order)
+            labelled = (label_pairs(labels, self.primary_key, table.keys)
+                        if labels is not None else LabeledPairs.empty())
+        with timer("blocking"):
+            plan = plan_blocking(table.columns, table.partition, self.accuracy_cost_tradeoff)
+            left, right = candidate_pairs(plan, table.columns, table.partition,
+                                          self.max_candidate_pairs)
+        with timer("unsupervised model"):
+            sizes = [level_count(c.spec.kind) for c in table.columns]
+            sample = random_pairs(len(table), _RANDOM_PAIRS_FOR_U, self.random_state)
+            model = fit_fellegi_sunter(table.compare(left, right).levels,
+                                       table.compare(*sample).levels, sizes)
+        with timer("supervised model"):
+            classifier = None
+            if can_fit_supervised(labelled.is_match):
+                features = model.partial_weights(table.compare(labelled.left,
+                                                               labelled.right).levels)
+                classifier = fit_supervised(features, labelled.is_match, self.random_state)
+        self.column_plan_: ColumnPlan = column_plan
+        self.blocking_plan_: BlockingPlan = plan
+        self.fellegi_sunter_: FellegiSunterModel = model
+        self.classifier_: LinearMatchClassifier | None = classifier
+        self.labels_: pd.DataFrame = _labels_by_key(labelled, table.keys)
+        self.feature_names_in_ = np.array([c.spec.name for c in table.columns], dtype=object)
+        self.n_features_in_ = len(table.columns)
+        self.fit_seconds_: dict[str, float] = timer.seconds
+        logger.info("fitted on %d rows, %d candidate pairs, %s model", len(table), len(left),
+                    self.model_kind_)
+        return self
+
+    @property
+    def model_kind_(self) -> str:
+        """``supervised`` when labels with both classes were given to ``fit``, else
+        ``unsupervised``."""
+        self._check_fitted()
+        return "supervised" if self.classifier_ is not None else "unsupervised"
+
+    @property
+    def threshold_(self) -> float:
+        """The match-probability threshold set by ``precision_recall_tradeoff``."""
+        value = check_tradeoff("precision_recall_tradeoff", self.precision_recall_tradeoff)
+        return float(np.clip(value, _THRESHOLD_FLOOR, 1.0 - _THRESHOLD_FLOOR))
+
+    # ----------------------------------------------------------------------------- matching
+    def match(self, X: pd.DataFrame) -> MatchResult:
+        """Find match groups in a table: output table, scored pairs and a run summary."""
+        self._check_fitted()
+        self._check_params()
+        timer = _Timer()
+        with timer("prepare"):
+            table = prepare_table(X, self.primary_key, self.partition_by,
+                                  self.column_plan_.compared)
+        with timer("blocking"):
+            left, right = candidate_pairs(self.blocking_plan_, table.columns, table.partition,
+                                          self.max_candidate_pairs)
+        with timer("scoring"):
+            probability = self._probability(table, left, right)
+        with timer("clustering"):
+            clusters = cluster(
+                len(table), left, right, probability, self.threshold_,
+                score=lambda a, b: self._probability(table, a, b),
+                constraints=self._constraints(table),
+            )
+        return self._result(X, table, left, right, probability, clusters, timer.seconds)
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The input plus ``match_id`` and ``match_confidence_score`` (see :meth:`match`)."""
+        return self.match(X).frame
+
+    def fit_transform(self, X: pd.DataFrame, labels: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``fit`` then ``transform`` on the same table."""
+        return self.fit(X, labels).transform(X)
+
+    def pair_probabilities(self, table: PreparedTable, left: np.ndarray,
+                           right: np.ndarray) -> np.ndarray:
+        """Match probability of record pairs given as positions into a prepared table."""
+        self._check_fitted()
+        return self._probability(table, left, right)
+
+    def _probability(self, table: PreparedTable, left: np.ndarray,
+                     right: np.ndarray) -> np.ndarray:
+        if len(left) == 0:
+            return np.empty(0, dtype="float64")
+        levels = table.compare(left, right).levels
+        if self.classifier_ is None:
+            return self.fellegi_sunter_.predict_proba(levels)
+        return self.classifier_.predict_proba(self.fellegi_sunter_.partial_weights(levels))
+
+    def _constraints(self, table: PreparedTable) -> Constraints:
+        if not self.enforce_provided_labels or self.labels_.empty:
+            return Constraints.none()
+        positions = pd.Series(np.arange(len(table)), index=table.keys.astype(str).to_numpy())
+        known = self.labels_["left_key"].isin(positions.index) & self.labels_[
+            "right_key"].isin(positions.index)
+        labels = self.labels_[known]
+        a = positions.loc[labels["left_key"]].to_numpy()
+        b = positions.loc[labels["right_key"]].to_numpy()
+        left, right = np.minimum(a, b), np.maximum(a, b)
+        is_match = labels["is_match"].to_numpy(dtype=bool)
+        crossing = is_match & (table.partition[left] != table.partition[right])
+        if crossing.any():
+            first = labels[crossing].iloc[0]
+            raise LabelError(
+                f"labels say records {first['left_key']!r} and {first['right_key']!r} match, "
+                f"but they lie in different '{self.partition_by}' partitions, which no group "
+                f"may cross; fix the label or drop partition_by"
+            )
+        return Constraints(left[is_match], right[is_match], left[~is_match], right[~is_match])
+
+    def _result(
+        self, X: pd.DataFrame, table: PreparedTable, left: np.ndarray, right: np.ndarray,
+        probability: np.ndarray, clusters: Any, seconds: dict[str, float],
+    ) -> MatchResult:
+        keys = table.keys.to_numpy()
+        match_id = keys[clusters.group]
+        frame = X.copy()
+        frame["match_id"] = table.restore_order(match_id)
+        frame["match_confidence_score"] = table.restore_order(clusters.confidence)
+        same_group = clusters.group[left] == clusters.group[right]
+        pairs = pd.DataFrame({
+            "left_key": keys[left], "right_key": keys[right],
+            "probability": probability, "same_group": same_group,
+        })
+        sizes = np.bincount(clusters.group, minlength=len(table))
+        group_sizes = sizes[sizes > 0]
+        summary = MatchSummary(
+            rows=len(table), candidate_pairs=len(left),
+            matched_pairs=int((probability >= self.threshold_).sum()),
+            match_groups=len(group_sizes),
+            groups_with_duplicates=int((group_sizes > 1).sum()),
+            records_in_duplicate_groups=int(group_sizes[group_sizes > 1].sum()),
+            largest_group=int(group_sizes.max()), model=self.model_kind_, seconds=seconds,
+        )
+        logger.info("matched %d rows: %d candidate pairs, %d groups with duplicates",
+                    summary.rows, summary.candidate_pairs, summary.groups_with_duplicates)
+        return MatchResult(frame, pairs, summary)
+
+    # ----------------------------------------------------------------------------- helpers
+    def evaluate(self, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5) -> Any:
+        """Cross-validated quality estimate from labels (see :mod:`.evaluation`)."""
+        from .evaluation import evaluate
+
+        return evaluate(self, X, labels, n_splits=n_splits)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted transform to a JSON file (no pickle); returns the path."""
+        from .persistence import save_transform
+
+        return save_transform(self, path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> FindMatches:
+        """Read a transform written by :meth:`save`."""
+        from .persistence import load_transform
+
+        return load_transform(path)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "fellegi_sunter_"):
+            raise NotFittedError("this FindMatches transform is not fitted yet; call "
+                                 "fit(table) first, or FindMatches.load(path)")
+
+    def _check_params(self) -> None:
+        check_tradeoff("precision_recall_tradeoff", self.precision_recall_tradeoff)
+        check_tradeoff("accuracy_cost_tradeoff", self.accuracy_cost_tradeoff)
+        check_positive_int("max_candidate_pairs", self.max_candidate_pairs)
+
+
+def _labels_by_key(labelled: LabeledPairs, keys: pd.Series) -> pd.DataFrame:
+    """Labelled pairs by primary key (as text), so they apply to any later table."""
+    text = keys.astype(str).to_numpy()
+    return pd.DataFrame({
+        "left_key": text[labelled.left], "right_key": text[labelled.right],
+        "is_match": labelled.is_match.astype(bool),
+    })
+
+
+class _Timer:
+    """Wall time per named step, logged as it finishes."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, step: str) -> Iterator[None]:
+        logger.info("%s ...", step)
+        start = time.perf_counter()
+        yield
+        self.seconds[step] = round(time.perf_counter() - start, 4)
+        logger.info("%s done in %.2f s", step, self.seconds[step])
