@@ -191,7 +191,7 @@ def plan_blocking(
         if not combined_any:
             rejected[f"{key_a[0]}:{key_a[1]}"] = cost_a
     name_columns = tuple(c.spec.name for c in columns if c.spec.kind == "name")
-    window = 3 + int(round(8 * act)) if name_columns else 0
+    window = 3 + round(8 * act) if name_columns else 0
     return BlockingPlan(tuple(accepted), window, name_columns, budget, rejected)
 
 

@@ -79,7 +79,7 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
 
 
 def similarity(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Similarity in [0, 1] of each pair (``left[k]``, ``right[k]``); NaN where either is missing."""
+    """Similarity in [0, 1] of each pair (``left[k]``, ``right[k]``); NaN if either is missing."""
     result = np.full(len(left), np.nan, dtype="float64")
     both = ~(column.missing[left] | column.missing[right])
     if not both.any():

@@ -75,7 +75,9 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-def level_frequencies(levels: np.ndarray, sizes: list[int], weights: np.ndarray) -> list[np.ndarray]:
+def level_frequencies(
+    levels: np.ndarray, sizes: list[int], weights: np.ndarray
+) -> list[np.ndarray]:
     """Weighted, smoothed share of each level per column, ignoring missing values."""
     tables = []
     for col, size in enumerate(sizes):
@@ -100,14 +102,13 @@ def fit_fellegi_sunter(
     m = [_initial_m(size) for size in sizes]
     prior = 0.05
     iterations = 0
-    for iterations in range(1, _MAX_ITERATIONS + 1):  # noqa: B007 - reported as fitted state
+    for iterations in range(1, _MAX_ITERATIONS + 1):
         model = FellegiSunterModel(tuple(m), tuple(u), prior, iterations)
         posterior = model.predict_proba(candidate_levels)
         new_m = level_frequencies(candidate_levels, sizes, posterior)
         new_prior = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
-        change = max(
-            abs(new_prior - prior), *(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True))
-        )
+        shifts = [float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True)]
+        change = max(abs(new_prior - prior), *shifts)
         m, prior = new_m, new_prior
         if change < _TOLERANCE:
             break

@@ -10,9 +10,7 @@ columns.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,7 @@ from .labels import LabeledPairs, label_pairs
 from .prepared import PreparedTable, prepare_table, random_pairs
 from .results import MatchResult, MatchSummary
 from .supervised import LinearMatchClassifier, can_fit_supervised, fit_supervised
+from .timing import Timer
 from .validation import check_positive_int, check_table, check_tradeoff
 
 logger = logging.getLogger(__name__)
@@ -84,15 +83,36 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     # ----------------------------------------------------------------------------- learning
     def fit(self, X: pd.DataFrame, labels: pd.DataFrame | None = None) -> FindMatches:
         """Learn columns, blocking and models from a table and optional Glue-format labels."""
+        timer = Timer()
+        table, left, _ = self._fit_unsupervised(X, timer)
+        with timer("supervised model"):
+            labelled = (label_pairs(labels, self.primary_key, table.keys)
+                        if labels is not None else LabeledPairs.empty())
+            classifier = None
+            if can_fit_supervised(labelled.is_match):
+                features = self.fellegi_sunter_.partial_weights(
+                    table.compare(labelled.left, labelled.right).levels)
+                classifier = fit_supervised(features, labelled.is_match, self.random_state)
+        self.classifier_: LinearMatchClassifier | None = classifier
+        self.labels_: pd.DataFrame = _labels_by_key(labelled, table.keys)
+        self.fit_seconds_: dict[str, float] = timer.seconds
+        logger.info("fitted on %d rows, %d candidate pairs, %s model", len(table), len(left),
+                    self.model_kind_)
+        return self
+
+    def _fit_unsupervised(
+        self, X: pd.DataFrame, timer: Timer
+    ) -> tuple[PreparedTable, np.ndarray, np.ndarray]:
+        """Learn the column plan, blocking plan and Fellegi-Sunter model (no labels needed).
+
+        Returns the prepared table and its candidate pairs, for callers that go on with them.
+        """
         self._check_params()
-        timer = _Timer()
         with timer("prepare"):
             order = check_table(X, self.primary_key, self.partition_by)
             column_plan = plan_columns(X, self.primary_key, self.columns, self.partition_by)
             table = prepare_table(X, self.primary_key, self.partition_by, column_plan.compared,
                                   order)
-            labelled = (label_pairs(labels, self.primary_key, table.keys)
-                        if labels is not None else LabeledPairs.empty())
         with timer("blocking"):
             plan = plan_blocking(table.columns, table.partition, self.accuracy_cost_tradeoff)
             left, right = candidate_pairs(plan, table.columns, table.partition,
@@ -102,23 +122,14 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             sample = random_pairs(len(table), _RANDOM_PAIRS_FOR_U, self.random_state)
             model = fit_fellegi_sunter(table.compare(left, right).levels,
                                        table.compare(*sample).levels, sizes)
-        with timer("supervised model"):
-            classifier = None
-            if can_fit_supervised(labelled.is_match):
-                features = model.partial_weights(table.compare(labelled.left,
-                                                               labelled.right).levels)
-                classifier = fit_supervised(features, labelled.is_match, self.random_state)
         self.column_plan_: ColumnPlan = column_plan
         self.blocking_plan_: BlockingPlan = plan
         self.fellegi_sunter_: FellegiSunterModel = model
-        self.classifier_: LinearMatchClassifier | None = classifier
-        self.labels_: pd.DataFrame = _labels_by_key(labelled, table.keys)
+        self.classifier_ = None
+        self.labels_ = _labels_by_key(LabeledPairs.empty(), table.keys)
         self.feature_names_in_ = np.array([c.spec.name for c in table.columns], dtype=object)
         self.n_features_in_ = len(table.columns)
-        self.fit_seconds_: dict[str, float] = timer.seconds
-        logger.info("fitted on %d rows, %d candidate pairs, %s model", len(table), len(left),
-                    self.model_kind_)
-        return self
+        return table, left, right
 
     @property
     def model_kind_(self) -> str:
@@ -138,7 +149,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         """Find match groups in a table: output table, scored pairs and a run summary."""
         self._check_fitted()
         self._check_params()
-        timer = _Timer()
+        timer = Timer()
         with timer("prepare"):
             table = prepare_table(X, self.primary_key, self.partition_by,
                                   self.column_plan_.compared)
@@ -265,18 +276,3 @@ def _labels_by_key(labelled: LabeledPairs, keys: pd.Series) -> pd.DataFrame:
         "left_key": text[labelled.left], "right_key": text[labelled.right],
         "is_match": labelled.is_match.astype(bool),
     })
-
-
-class _Timer:
-    """Wall time per named step, logged as it finishes."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, step: str) -> Iterator[None]:
-        logger.info("%s ...", step)
-        start = time.perf_counter()
-        yield
-        self.seconds[step] = round(time.perf_counter() - start, 4)
-        logger.info("%s done in %.2f s", step, self.seconds[step])

@@ -1,0 +1,1 @@
+"""Bundled and generated data: FEBRL with its truth, and synthetic person tables."""
