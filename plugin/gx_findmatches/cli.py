@@ -43,30 +43,46 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    match = _command(commands, "match", "find match groups in a table",
-                     "gx-findmatches match --data customers.csv --primary-key id "
-                     "--out matched.parquet")
+    match = _command(
+        commands,
+        "match",
+        "find match groups in a table",
+        "gx-findmatches match --data customers.csv --primary-key id --out matched.parquet",
+    )
     _data_arguments(match)
-    match.add_argument("--labels", help="Glue-format label file (.csv/.tsv/.parquet); "
-                       "without it the model trains unsupervised")
-    match.add_argument("--enforce-provided-labels", action="store_true",
-                       help="force the output to agree with the labels")
+    match.add_argument(
+        "--labels",
+        help="Glue-format label file (.csv/.tsv/.parquet); "
+        "without it the model trains unsupervised",
+    )
+    match.add_argument(
+        "--enforce-provided-labels",
+        action="store_true",
+        help="force the output to agree with the labels",
+    )
     match.add_argument("--out", required=True, help="output table (.csv, .tsv or .parquet)")
     match.add_argument("--save-model", help="also write the fitted transform as JSON")
     match.add_argument("--json", action="store_true", help="print the summary as JSON")
     match.set_defaults(run=_run_match)
 
-    evaluate = _command(commands, "evaluate", "estimate match quality from labels",
-                        "gx-findmatches evaluate --data customers.csv --primary-key id "
-                        "--labels labels.csv --json")
+    evaluate = _command(
+        commands,
+        "evaluate",
+        "estimate match quality from labels",
+        "gx-findmatches evaluate --data customers.csv --primary-key id --labels labels.csv --json",
+    )
     _data_arguments(evaluate)
     evaluate.add_argument("--labels", required=True, help="Glue-format label file")
     evaluate.add_argument("--folds", type=int, default=5, help="cross-validation folds")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(run=_run_evaluate)
 
-    demo = _command(commands, "demo", "run the engine end to end on bundled FEBRL data",
-                    "gx-findmatches demo --out demo-output")
+    demo = _command(
+        commands,
+        "demo",
+        "run the engine end to end on bundled FEBRL data",
+        "gx-findmatches demo --out demo-output",
+    )
     demo.add_argument("--out", default="demo-output", help="folder for the demo's files")
     demo.add_argument("--json", action="store_true", help="print the results as JSON")
     demo.set_defaults(run=_run_demo)
@@ -75,8 +91,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _command(commands: Any, name: str, summary: str, example: str) -> argparse.ArgumentParser:
     return commands.add_parser(
-        name, help=summary, description=f"{summary[0].upper()}{summary[1:]}.",
-        epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter,
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}.",
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
 
@@ -85,17 +104,26 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--primary-key", required=True, help="column identifying each record")
     parser.add_argument("--columns", help="comma-separated columns to compare (default: all)")
     parser.add_argument("--partition-by", help="column no match group may cross")
-    parser.add_argument("--precision-recall-tradeoff", type=float, default=0.5,
-                        help="0..1; toward 1 fewer false matches (default 0.5)")
-    parser.add_argument("--accuracy-cost-tradeoff", type=float, default=0.5,
-                        help="0..1; toward 1 a more thorough search (default 0.5)")
+    parser.add_argument(
+        "--precision-recall-tradeoff",
+        type=float,
+        default=0.5,
+        help="0..1; toward 1 fewer false matches (default 0.5)",
+    )
+    parser.add_argument(
+        "--accuracy-cost-tradeoff",
+        type=float,
+        default=0.5,
+        help="0..1; toward 1 a more thorough search (default 0.5)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
 def _transform(args: argparse.Namespace) -> FindMatches:
     columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
     return FindMatches(
-        primary_key=args.primary_key, columns=columns,
+        primary_key=args.primary_key,
+        columns=columns,
         precision_recall_tradeoff=args.precision_recall_tradeoff,
         accuracy_cost_tradeoff=args.accuracy_cost_tradeoff,
         enforce_provided_labels=getattr(args, "enforce_provided_labels", False),
@@ -113,8 +141,11 @@ def _run_match(args: argparse.Namespace) -> int:
     write_table(result.frame, args.out)
     if args.save_model:
         transform.save(args.save_model)
-    summary = {**result.summary.to_dict(), "wall_seconds": round(time.perf_counter() - started, 3),
-               "output": str(args.out)}
+    summary = {
+        **result.summary.to_dict(),
+        "wall_seconds": round(time.perf_counter() - started, 3),
+        "output": str(args.out),
+    }
     if args.json:
         print(json.dumps(summary))
     else:
@@ -122,9 +153,11 @@ def _run_match(args: argparse.Namespace) -> int:
         print(f"rows:                 {s.rows:,}")
         print(f"model:                {s.model}")
         print(f"candidate pairs:      {s.candidate_pairs:,}")
-        print(f"match groups:         {s.match_groups:,} "
-              f"({s.groups_with_duplicates:,} with duplicates, "
-              f"{s.records_in_duplicate_groups:,} records in them, largest {s.largest_group})")
+        print(
+            f"match groups:         {s.match_groups:,} "
+            f"({s.groups_with_duplicates:,} with duplicates, "
+            f"{s.records_in_duplicate_groups:,} records in them, largest {s.largest_group})"
+        )
         print(f"time:                 {summary['wall_seconds']:.2f} s")
         print(f"output:               {args.out}")
     return EXIT_OK
@@ -137,15 +170,24 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report))
         return EXIT_OK
-    for key in ("area_under_pr_curve", "precision", "recall", "f1", "max_f1",
-                "blocking_recall", "end_to_end_recall"):
+    for key in (
+        "area_under_pr_curve",
+        "precision",
+        "recall",
+        "f1",
+        "max_f1",
+        "blocking_recall",
+        "end_to_end_recall",
+    ):
         print(f"{key:<22}{report[key]:.4f}")
     print(f"{'confusion_matrix':<22}{report['confusion_matrix']}")
     print("column_importances")
     for column, share in report["column_importances"].items():
         print(f"  {column:<20}{share:.3f}")
-    print(f"({report['labelled_pairs']} labelled pairs in {report['labeling_sets']} sets, "
-          f"{report['folds']}-fold cross-validation by labeling set)")
+    print(
+        f"({report['labelled_pairs']} labelled pairs in {report['labeling_sets']} sets, "
+        f"{report['folds']}-fold cross-validation by labeling set)"
+    )
     return EXIT_OK
 
 

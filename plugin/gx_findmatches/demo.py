@@ -52,11 +52,17 @@ def run_demo(out_dir: Path) -> dict[str, Any]:
         "columns": unsupervised.column_plan_.kinds(),
         "excluded_columns": dict(unsupervised.column_plan_.excluded),
         "blocking_passes": unsupervised.blocking_plan_.describe(),
-        "unsupervised": {**first.summary.to_dict(), **first_quality.to_dict(),
-                         "seconds_fit_and_match": round(first_seconds, 3)},
+        "unsupervised": {
+            **first.summary.to_dict(),
+            **first_quality.to_dict(),
+            "seconds_fit_and_match": round(first_seconds, 3),
+        },
         "quality_estimate": estimate.to_dict(),
-        "supervised": {**second.summary.to_dict(), **second_quality.to_dict(),
-                       "labelled_records": int(labels[PRIMARY_KEY].nunique())},
+        "supervised": {
+            **second.summary.to_dict(),
+            **second_quality.to_dict(),
+            "labelled_records": int(labels[PRIMARY_KEY].nunique()),
+        },
         "files": {name: str(path) for name, path in files.items()},
     }
     (out_dir / "summary.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
@@ -65,8 +71,11 @@ def run_demo(out_dir: Path) -> dict[str, Any]:
 
 
 def _text(report: dict[str, Any], out_dir: Path) -> str:
-    first, second, estimate = report["unsupervised"], report["supervised"], \
-        report["quality_estimate"]
+    first, second, estimate = (
+        report["unsupervised"],
+        report["supervised"],
+        report["quality_estimate"],
+    )
     lines = [
         f"FindMatches on {report['dataset']}: {report['rows']:,} records, "
         f"{report['true_pairs']:,} true duplicate pairs",
@@ -88,7 +97,8 @@ def _text(report: dict[str, Any], out_dir: Path) -> str:
         f"   pairwise precision {second['precision']:.4f}, recall {second['recall']:.4f}, "
         f"F1 {second['f1']:.4f}",
         "",
-        f"files in {out_dir}/: " + ", ".join(Path(p).name for p in report["files"].values())
+        f"files in {out_dir}/: "
+        + ", ".join(Path(p).name for p in report["files"].values())
         + ", summary.json",
     ]
     return "\n".join(lines)

@@ -21,8 +21,10 @@ def table_format(path: str | Path) -> str:
     """The table format a path names, by its extension."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise DataFileError(f"unknown table format {suffix or '(no extension)'!r} for {path}; "
-                            f"use one of {', '.join(FORMATS)}")
+        raise DataFileError(
+            f"unknown table format {suffix or '(no extension)'!r} for {path}; "
+            f"use one of {', '.join(FORMATS)}"
+        )
     return suffix
 
 
@@ -36,12 +38,19 @@ def read_table(path: str | Path, text_columns: bool = True) -> pd.DataFrame:
     try:
         if suffix == ".parquet":
             return pd.read_parquet(source)
-        return pd.read_csv(source, sep="\t" if suffix == ".tsv" else ",",
-                           dtype=str if text_columns else None, keep_default_na=False,
-                           na_values=[""], encoding="utf-8")
+        return pd.read_csv(
+            source,
+            sep="\t" if suffix == ".tsv" else ",",
+            dtype=str if text_columns else None,
+            keep_default_na=False,
+            na_values=[""],
+            encoding="utf-8",
+        )
     except (ValueError, OSError, UnicodeDecodeError) as error:
-        raise DataFileError(f"cannot read {source} as {suffix[1:]} ({error}); check that the "
-                            f"file is a valid, UTF-8 {suffix[1:]} file") from error
+        raise DataFileError(
+            f"cannot read {source} as {suffix[1:]} ({error}); check that the "
+            f"file is a valid, UTF-8 {suffix[1:]} file"
+        ) from error
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:

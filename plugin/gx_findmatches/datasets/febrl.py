@@ -72,7 +72,7 @@ def labels_from_truth(
     chosen = rng.choice(windows, size=min(len(windows), max_records // set_size), replace=False)
     parts = []
     for number, start in enumerate(sorted(chosen)):
-        rows = frame.loc[order[start:start + set_size]]
+        rows = frame.loc[order[start : start + set_size]]
         letters = {e: _letter(i) for i, e in enumerate(pd.unique(entities.loc[rows.index]))}
         labels = entities.loc[rows.index].map(letters)
         parts.append(rows.assign(labeling_set_id=f"set-{number:03d}", label=labels.to_numpy()))

@@ -26,8 +26,19 @@ import pandas as pd
 
 __all__ = ["COLUMNS", "make_person_table", "true_pair_count", "true_pairs"]
 
-COLUMNS = ("person_id", "entity_id", "given_name", "surname", "street_number", "address",
-           "suburb", "postcode", "state", "date_of_birth", "id_number")
+COLUMNS = (
+    "person_id",
+    "entity_id",
+    "given_name",
+    "surname",
+    "street_number",
+    "address",
+    "suburb",
+    "postcode",
+    "state",
+    "date_of_birth",
+    "id_number",
+)
 _TEXT_FIELDS = COLUMNS[2:]
 
 
@@ -57,29 +68,26 @@ _GIVEN_NAMES = _words(
 
 # Formal name -> common short forms: the commonest reason two records of one person disagree.
 _NICKNAMES = {
-    "william": "bill billy will liam", "robert": "bob bobby rob robbie", "james": "jim jimmy",
-    "elizabeth": "liz lizzie beth betty eliza", "richard": "rick ricky dick rich",
-    "john": "jack johnny", "michael": "mike mick mickey", "thomas": "tom tommy",
-    "christopher": "chris kit", "daniel": "dan danny", "matthew": "matt", "anthony": "tony",
-    "joseph": "joe joey", "david": "dave davo", "edward": "ed eddie ted ned",
-    "charles": "charlie chuck chas", "benjamin": "ben benny", "samuel": "sam sammy",
-    "alexander": "alex xander sandy", "nicholas": "nick nicko", "jonathan": "jon jonno",
-    "stephen": "steve stevie", "steven": "steve", "andrew": "andy drew", "timothy": "tim",
-    "gregory": "greg", "patrick": "pat paddy", "peter": "pete", "kenneth": "ken kenny",
-    "lawrence": "larry laurie", "margaret": "maggie peggy meg marge",
-    "patricia": "pat trish patty", "jennifer": "jen jenny", "katherine": "kate kathy katie",
-    "catherine": "cathy cate kate", "kathleen": "kath kathy", "rebecca": "becky bec",
-    "samantha": "sam sammie", "victoria": "vicky tori", "deborah": "deb debbie",
-    "susan": "sue suzie", "christine": "chris chrissy", "jessica": "jess jessie",
-    "stephanie": "steph", "abigail": "abby", "barbara": "barb babs", "dorothy": "dot dottie",
-    "frances": "fran fanny", "judith": "judy", "isabella": "bella izzy",
-    "charlotte": "charlie lottie", "natalie": "nat", "pamela": "pam", "cynthia": "cindy",
-    "kimberly": "kim", "amanda": "mandy", "jacqueline": "jackie", "theresa": "tess terri",
-    "teresa": "tess", "madison": "maddie", "nicole": "nikki", "angela": "angie",
-    "matilda": "tilly", "zachary": "zach zac", "joshua": "josh", "jacob": "jake",
-    "nathan": "nate", "harold": "harry hal", "henry": "harry hank", "raymond": "ray",
-    "douglas": "doug", "philip": "phil", "bradley": "brad", "jeffrey": "jeff",
-    "ronald": "ron ronnie", "donald": "don donnie", "walter": "wally walt", "albert": "bert",
+    pair.split("=")[0]: pair.split("=")[1].split("/")
+    for pair in _words(
+        "william=bill/billy/will/liam robert=bob/bobby/rob/robbie james=jim/jimmy "
+        "elizabeth=liz/lizzie/beth/betty/eliza richard=rick/ricky/dick/rich john=jack/johnny "
+        "michael=mike/mick/mickey thomas=tom/tommy christopher=chris/kit daniel=dan/danny "
+        "matthew=matt anthony=tony joseph=joe/joey david=dave/davo edward=ed/eddie/ted/ned "
+        "charles=charlie/chuck/chas benjamin=ben/benny samuel=sam/sammy alexander=alex/xander/sandy "
+        "nicholas=nick/nicko jonathan=jon/jonno stephen=steve/stevie steven=steve andrew=andy/drew "
+        "timothy=tim gregory=greg patrick=pat/paddy peter=pete kenneth=ken/kenny "
+        "lawrence=larry/laurie margaret=maggie/peggy/meg/marge patricia=pat/trish/patty "
+        "jennifer=jen/jenny katherine=kate/kathy/katie catherine=cathy/cate/kate kathleen=kath/kathy "
+        "rebecca=becky/bec samantha=sam/sammie victoria=vicky/tori deborah=deb/debbie susan=sue/suzie "
+        "christine=chris/chrissy jessica=jess/jessie stephanie=steph abigail=abby barbara=barb/babs "
+        "dorothy=dot/dottie frances=fran/fanny judith=judy isabella=bella/izzy "
+        "charlotte=charlie/lottie natalie=nat pamela=pam cynthia=cindy kimberly=kim amanda=mandy "
+        "jacqueline=jackie theresa=tess/terri teresa=tess madison=maddie nicole=nikki angela=angie "
+        "matilda=tilly zachary=zach/zac joshua=josh jacob=jake nathan=nate harold=harry/hal "
+        "henry=harry/hank raymond=ray douglas=doug philip=phil bradley=brad jeffrey=jeff "
+        "ronald=ron/ronnie donald=don/donnie walter=wally/walt albert=bert"
+    )
 }
 
 _SURNAMES = _words(
@@ -93,39 +101,78 @@ _SURNAMES = _words(
     "pearce matthews walsh kaur singh zhang liu li pham le hoang kim bailey simpson grant "
     "barnes fisher payne holmes lloyd hayes dunn knight ferguson wallace price butler"
 )
-_ONSETS = _words("ash bar bel bing black brad brom bur cal car chal cher dal dar dun el fair "
-                 "far gar gil hal har hart hol kel ken kings lang lin mar mer mol nor pem rad "
-                 "red rom shel stan stock thorn wal wes whit")
-_ENDINGS = _words("ton ley son ford wood field by well worth ham man ridge more land stead brook "
-                  "dale low ster croft ell ett ins cott hurst")
-_SUBURB_HEADS = _words("glen spring kings green oak river bay ash elm fern hazel maple pine rose "
-                       "silver wattle bright clear fair high long mill north south east west "
-                       "wood black red golden sandy church st albans camp castle lake bell moor")
-_SUBURB_TAILS = _words("wood vale ford leigh view field dale hill ton bury haven brook park ridge "
-                       "side grove lea mere stone well worth combe heath bank croft gate holme")
-_STREET_WORDS = _words("main high church station park victoria george queen king bridge mill "
-                       "railway ocean beach river hill school albert elizabeth william princes "
-                       "pacific gordon bay forest lake canterbury marine wattle banksia acacia")
-_STREET_TYPES = _words("street road avenue drive place court crescent parade lane close way "
-                       "terrace highway circuit")
+_ONSETS = _words(
+    "ash bar bel bing black brad brom bur cal car chal cher dal dar dun el fair "
+    "far gar gil hal har hart hol kel ken kings lang lin mar mer mol nor pem rad "
+    "red rom shel stan stock thorn wal wes whit"
+)
+_ENDINGS = _words(
+    "ton ley son ford wood field by well worth ham man ridge more land stead brook "
+    "dale low ster croft ell ett ins cott hurst"
+)
+_SUBURB_HEADS = _words(
+    "glen spring kings green oak river bay ash elm fern hazel maple pine rose "
+    "silver wattle bright clear fair high long mill north south east west "
+    "wood black red golden sandy church st albans camp castle lake bell moor"
+)
+_SUBURB_TAILS = _words(
+    "wood vale ford leigh view field dale hill ton bury haven brook park ridge "
+    "side grove lea mere stone well worth combe heath bank croft gate holme"
+)
+_STREET_WORDS = _words(
+    "main high church station park victoria george queen king bridge mill "
+    "railway ocean beach river hill school albert elizabeth william princes "
+    "pacific gordon bay forest lake canterbury marine wattle banksia acacia"
+)
+_STREET_TYPES = _words(
+    "street road avenue drive place court crescent parade lane close way terrace highway circuit"
+)
 # state, share of population, postcode range (Australia Post allocations, simplified)
-_STATES = (("nsw", 0.32, 2000, 2599), ("vic", 0.26, 3000, 3999), ("qld", 0.20, 4000, 4999),
-           ("wa", 0.105, 6000, 6797), ("sa", 0.07, 5000, 5799), ("tas", 0.02, 7000, 7799),
-           ("act", 0.017, 2600, 2618), ("nt", 0.008, 800, 899))
+_STATES = (
+    ("nsw", 0.32, 2000, 2599),
+    ("vic", 0.26, 3000, 3999),
+    ("qld", 0.20, 4000, 4999),
+    ("wa", 0.105, 6000, 6797),
+    ("sa", 0.07, 5000, 5799),
+    ("tas", 0.02, 7000, 7799),
+    ("act", 0.017, 2600, 2618),
+    ("nt", 0.008, 800, 899),
+)
 _KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 # Entities with duplicates get 1-4 of them, each size about half as likely as the one before.
 _DUPLICATE_SIZES = np.array([1.0, 0.45, 0.2, 0.09]) / 1.74
 _CORRUPTION_COUNTS = np.array([0.55, 0.3, 0.15])  # each duplicate gets 1, 2 or 3 corruptions
-_ORIGINAL_MISSING = {"street_number": 0.02, "address": 0.005, "date_of_birth": 0.01,
-                     "id_number": 0.02}
-_MISSING_WEIGHTS = {"given_name": 0.3, "surname": 0.2, "street_number": 1.0, "address": 0.6,
-                    "suburb": 0.5, "postcode": 0.7, "state": 0.7, "date_of_birth": 0.8,
-                    "id_number": 1.2}
-_CORRUPTIONS = {"nickname": 2.0, "swap_names": 0.6, "typo_given_name": 3.0,
-                "typo_surname": 3.0, "typo_address": 2.0, "typo_suburb": 1.5,
-                "typo_street_number": 1.0, "typo_postcode": 1.0, "typo_id_number": 1.5,
-                "swap_day_month": 1.5, **{f"missing_{k}": w for k, w in _MISSING_WEIGHTS.items()}}
+_ORIGINAL_MISSING = {
+    "street_number": 0.02,
+    "address": 0.005,
+    "date_of_birth": 0.01,
+    "id_number": 0.02,
+}
+_MISSING_WEIGHTS = {
+    "given_name": 0.3,
+    "surname": 0.2,
+    "street_number": 1.0,
+    "address": 0.6,
+    "suburb": 0.5,
+    "postcode": 0.7,
+    "state": 0.7,
+    "date_of_birth": 0.8,
+    "id_number": 1.2,
+}
+_CORRUPTIONS = {
+    "nickname": 2.0,
+    "swap_names": 0.6,
+    "typo_given_name": 3.0,
+    "typo_surname": 3.0,
+    "typo_address": 2.0,
+    "typo_suburb": 1.5,
+    "typo_street_number": 1.0,
+    "typo_postcode": 1.0,
+    "typo_id_number": 1.5,
+    "swap_day_month": 1.5,
+    **{f"missing_{k}": w for k, w in _MISSING_WEIGHTS.items()},
+}
 _TEXT_EDITS = np.array([0.4, 0.2, 0.2, 0.2])  # substitution, deletion, insertion, transposition
 _DIGIT_EDITS = np.array([0.7, 0.0, 0.0, 0.3])  # digit strings keep their length
 _SUBSTITUTE, _DELETE, _INSERT, _TRANSPOSE = range(4)
@@ -155,35 +202,31 @@ def _zipf(n: int, exponent: float, offset: float) -> np.ndarray:
     return weights / weights.sum()
 
 
-def _objects(values: list[str]) -> np.ndarray:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
-
-
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
     """Build vocabularies once, from a fixed seed: they must not depend on the table seed."""
     rng = np.random.default_rng(20_240_601)
-    given = _objects(_GIVEN_NAMES)
-    given_p = _zipf(len(given), 0.9, 4.0)[rng.permutation(len(given))]
-    short = [_NICKNAMES.get(name, "").split() for name in _GIVEN_NAMES]
+    given = np.array(_GIVEN_NAMES, dtype=object)
+    given_p = _zipf(len(given), 0.9, 8.0)[rng.permutation(len(given))]
+    short = [_NICKNAMES.get(name, []) for name in _GIVEN_NAMES]
     nicknames = np.full((len(given), max(map(len, short))), None, dtype=object)
     for row, forms in enumerate(short):
         nicknames[row, : len(forms)] = forms
     composed = {o + m + e for o in _ONSETS for m in ("", "er", "ing", "el", "an") for e in _ENDINGS}
     common = list(dict.fromkeys(_SURNAMES))
     composed_list = sorted(composed - set(common))
-    surname = _objects(common + [composed_list[i] for i in rng.permutation(len(composed_list))])
+    surname = np.array(
+        common + [composed_list[i] for i in rng.permutation(len(composed_list))], dtype=object
+    )
     suburbs = [h + t for h in _SUBURB_HEADS for t in _SUBURB_TAILS]
-    suburb = _objects([suburbs[i] for i in rng.permutation(len(suburbs))])
+    suburb = np.array([suburbs[i] for i in rng.permutation(len(suburbs))], dtype=object)
     shares = np.array([s[1] for s in _STATES])
     state_index = rng.choice(len(_STATES), len(suburb), p=shares / shares.sum())
     low = np.array([s[2] for s in _STATES])[state_index]
     high = np.array([s[3] for s in _STATES])[state_index]
     postcode_number = low + (rng.random(len(suburb)) * (high - low + 1)).astype(np.int64)
     street_names = _STREET_WORDS + [str(s) for s in surname[200:1200]]
-    street = _objects([f"{n} {t}" for n in street_names for t in _STREET_TYPES])
+    street = np.array([f"{n} {t}" for n in street_names for t in _STREET_TYPES], dtype=object)
     street_p = _zipf(len(street), 0.7, 10.0)[rng.permutation(len(street))]
     neighbours = np.zeros((128, 8), dtype=np.uint32)
     count = np.zeros(128, dtype=np.int64)
@@ -193,10 +236,22 @@ def _vocabulary() -> _Vocabulary:
         neighbours[ord(k), : len(near)] = near
         count[ord(k)] = len(near)
     vocabulary = _Vocabulary(
-        given, given_p, nicknames, pd.notna(nicknames).sum(axis=1),
-        surname, _zipf(len(surname), 0.95, 20.0), suburb, _zipf(len(suburb), 0.6, 5.0),
-        _digit_strings(postcode_number, 4), _objects([_STATES[i][0] for i in state_index]),
-        street, street_p, _objects([str(i) for i in range(10_000)]), neighbours, count)
+        given,
+        given_p,
+        nicknames,
+        pd.notna(nicknames).sum(axis=1),
+        surname,
+        _zipf(len(surname), 0.95, 20.0),
+        suburb,
+        _zipf(len(suburb), 0.6, 5.0),
+        _digit_strings(postcode_number, 4),
+        np.array([_STATES[i][0] for i in state_index], dtype=object),
+        street,
+        street_p,
+        np.array([str(i) for i in range(10_000)], dtype=object),
+        neighbours,
+        count,
+    )
     for array in vocabulary:
         array.flags.writeable = False
     return vocabulary
@@ -204,11 +259,11 @@ def _vocabulary() -> _Vocabulary:
 
 def _digit_strings(values: np.ndarray, width: int, prefix: str = "") -> np.ndarray:
     """Zero-padded decimal strings of non-negative ints, built as a character matrix."""
-    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    codes = (np.asarray(values, dtype=np.int64)[:, None] // powers % 10 + 48).astype(np.uint32)
-    if prefix:
-        codes = np.hstack([np.full((len(codes), len(prefix)), ord(c), np.uint32) for c in prefix]
-                          + [codes])
+    values = np.asarray(values, dtype=np.int64)
+    codes = np.empty((len(values), len(prefix) + width), dtype=np.uint32)
+    codes[:, : len(prefix)] = [ord(c) for c in prefix]
+    for k in range(width):  # column by column: 1-D temporaries only, even for a million rows
+        codes[:, len(prefix) + k] = values // 10 ** (width - 1 - k) % 10 + 48
     return _from_codes(codes)
 
 
@@ -218,8 +273,9 @@ def _from_codes(codes: np.ndarray) -> np.ndarray:
     return codes.view(np.dtype(("U", codes.shape[1]))).ravel().astype(object)
 
 
-def _typo(values: np.ndarray, rng: np.random.Generator, edits: np.ndarray,
-          digits: bool = False) -> np.ndarray:
+def _typo(
+    values: np.ndarray, rng: np.random.Generator, edits: np.ndarray, digits: bool = False
+) -> np.ndarray:
     """One random edit per string (never a no-op), vectorised over a character matrix.
 
     Substitutions use QWERTY neighbours for letters, since that is how typos arise; deletions
@@ -243,8 +299,11 @@ def _typo(values: np.ndarray, rng: np.random.Generator, edits: np.ndarray,
     padded = np.zeros((m, width + 2), dtype=np.uint32)
     padded[:, :width] = codes
     j = np.arange(width + 1)[None, :]
-    source = (j + (kind == _DELETE)[:, None] * (j >= pos[:, None])
-              - (kind == _INSERT)[:, None] * (j > pos[:, None]))
+    source = (
+        j
+        + (kind == _DELETE)[:, None] * (j >= pos[:, None])
+        - (kind == _INSERT)[:, None] * (j > pos[:, None])
+    )
     out = np.take_along_axis(padded, source, axis=1)
     old = padded[rows, pos]
     vocab = _vocabulary()
@@ -308,8 +367,9 @@ def _originals(rng: np.random.Generator, n: int) -> tuple[dict[str, np.ndarray],
     return fields, given_index
 
 
-def _corrupt(rng: np.random.Generator, fields: dict[str, np.ndarray],
-             given_index: np.ndarray) -> dict[str, np.ndarray]:
+def _corrupt(
+    rng: np.random.Generator, fields: dict[str, np.ndarray], given_index: np.ndarray
+) -> dict[str, np.ndarray]:
     """Apply 1-3 distinct, applicable corruptions to each duplicate (in place)."""
     m = len(given_index)
     vocab = _vocabulary()
@@ -323,11 +383,13 @@ def _corrupt(rng: np.random.Generator, fields: dict[str, np.ndarray],
     dob = fields["date_of_birth"].astype("U8").view(np.uint32).reshape(m, 8) - 48
     day, month = dob[:, 6] * 10 + dob[:, 7], dob[:, 4] * 10 + dob[:, 5]
     eligible[:, names.index("swap_day_month")] = (
-        present["date_of_birth"] & (day <= 12) & (day != month))
+        present["date_of_birth"] & (day <= 12) & (day != month)
+    )
     eligible[:, names.index("nickname")] = vocab.nickname_count[given_index] > 0
     eligible[:, names.index("swap_names")] = fields["given_name"] != fields["surname"]
-    weights = np.array(list(_CORRUPTIONS.values()))
-    keys = rng.exponential(size=(m, len(names))) / weights  # weighted sampling w/o replacement
+    weights = np.array(list(_CORRUPTIONS.values()), dtype=np.float32)
+    keys = rng.standard_exponential((m, len(names)), dtype=np.float32)
+    keys /= weights  # exponential race: weighted sampling without replacement
     keys[~eligible] = np.inf
     how_many = rng.choice(3, m, p=_CORRUPTION_COUNTS)
     threshold = np.sort(keys, axis=1)[np.arange(m), how_many]
@@ -403,33 +465,48 @@ def make_person_table(n_rows: int, duplicate_share: float = 0.3, seed: int = 0) 
         "person_id": _digit_strings(number[order] + 1, max(7, len(str(n_rows))), prefix="p"),
         "entity_id": np.concatenate([entity, entity[source]])[order],
     }
-    for field in _TEXT_FIELDS:
-        data[field] = np.concatenate([fields[field], copies[field]])[order]
-    return pd.DataFrame(data, columns=list(COLUMNS))
+    for field in _TEXT_FIELDS:  # pop as we go: each column's parts are freed once placed
+        data[field] = np.concatenate([fields.pop(field), copies.pop(field)])[order]
+    # copy=False keeps one block per column: consolidating them would briefly need about
+    # 200 MB more at a million rows, for no benefit to the callers.
+    return pd.DataFrame(data, columns=list(COLUMNS), copy=False)
 
 
-def true_pair_count(frame: pd.DataFrame, entity_column: str = "entity_id") -> int:
+def _entities(data: pd.DataFrame | pd.Series, entity_column: str) -> pd.Series:
+    return data if isinstance(data, pd.Series) else data[entity_column]
+
+
+def true_pair_count(data: pd.DataFrame | pd.Series, entity_column: str = "entity_id") -> int:
     """Number of true duplicate pairs, sum of ``k * (k - 1) / 2`` over entity sizes ``k``.
 
     Recall needs this denominator; counting is cheap even when listing pairs would not be.
+
+    Args:
+        data: A frame with an entity column, or the entity Series itself (as in ``febrl``).
+        entity_column: The column naming each row's true entity; nulls are in no pair.
     """
-    sizes = frame[entity_column].value_counts(dropna=True).to_numpy(dtype=np.int64)
+    sizes = _entities(data, entity_column).value_counts(dropna=True).to_numpy(dtype=np.int64)
     return int((sizes * (sizes - 1) // 2).sum())
 
 
-def true_pairs(frame: pd.DataFrame, entity_column: str = "entity_id") -> pd.MultiIndex:
-    """All true duplicate pairs as a MultiIndex of ``frame.index`` labels.
+def true_pairs(data: pd.DataFrame | pd.Series, entity_column: str = "entity_id") -> pd.MultiIndex:
+    """All true duplicate pairs as a MultiIndex of index labels of ``data``.
 
     Pairs follow the ``recordlinkage`` deduplication convention (first label is the later
     row), so they can be compared directly with candidate and predicted links. Set
-    ``person_id`` as the index first to get pairs of primary keys. Rows with a null entity
-    are in no pair.
+    ``person_id`` as the index first to get pairs of primary keys.
+
+    Args:
+        data: A frame with an entity column, or the entity Series itself.
+        entity_column: The column naming each row's true entity; nulls are in no pair.
     """
-    codes = pd.factorize(frame[entity_column])[0]
+    entities = _entities(data, entity_column)
+    index = entities.index
+    codes = pd.factorize(entities)[0]
     positions = np.flatnonzero(codes >= 0)
     order = positions[np.argsort(codes[positions], kind="stable")]
     if len(order) == 0:
-        return pd.MultiIndex.from_arrays([frame.index[:0], frame.index[:0]])
+        return pd.MultiIndex.from_arrays([index[:0], index[:0]])
     sorted_codes = codes[order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     sizes = np.diff(np.r_[starts, len(order)])
@@ -437,4 +514,4 @@ def true_pairs(frame: pd.DataFrame, entity_column: str = "entity_id") -> pd.Mult
     left = np.repeat(np.arange(len(order)), partners)
     first = np.repeat(np.cumsum(partners) - partners, partners)
     right = left + np.arange(len(left)) - first + 1
-    return pd.MultiIndex.from_arrays([frame.index[order[right]], frame.index[order[left]]])
+    return pd.MultiIndex.from_arrays([index[order[right]], index[order[left]]])

@@ -151,8 +151,10 @@ class BlockingPlan:
         """Human-readable pass names, e.g. ``surname:soundex`` or ``state:exact & sex:exact``."""
         names = [" & ".join(f"{c}:{t}" for c, t in key) for key in self.keys]
         if self.window:
-            names.append(f"sorted-neighbourhood({'+'.join(self.neighbourhood_columns)}, "
-                         f"window={self.window})")
+            names.append(
+                f"sorted-neighbourhood({'+'.join(self.neighbourhood_columns)}, "
+                f"window={self.window})"
+            )
         return names
 
 
@@ -168,7 +170,8 @@ def plan_blocking(
         for transform, switch_on in _KEY_FAMILIES[column.spec.kind]:
             if act >= switch_on:
                 single[(column.spec.name, transform)] = combine_codes(
-                    key_codes(column, transform), partition)
+                    key_codes(column, transform), partition
+                )
     accepted: list[tuple[tuple[str, str], ...]] = []
     over: list[tuple[int, tuple[str, str]]] = []
     rejected: dict[str, int] = {}
@@ -181,7 +184,7 @@ def plan_blocking(
     over.sort()
     for i, (cost_a, key_a) in enumerate(over):
         combined_any = False
-        for _, key_b in over[i + 1:]:
+        for _, key_b in over[i + 1 :]:
             if key_b[0] == key_a[0]:
                 continue
             codes = combine_codes(single[key_a], single[key_b])
@@ -212,15 +215,18 @@ def candidate_pairs(
     total = 0
     for key in plan.keys:
         codes = combine_codes(
-            *(key_codes(by_name[col], transform) for col, transform in key), partition)
+            *(key_codes(by_name[col], transform) for col, transform in key), partition
+        )
         total += pair_count(codes)
         _check_limit(total, max_pairs, plan)
         left, right = pairs_within_groups(codes)
         encoded.append(left * n + right)
     if plan.window and plan.neighbourhood_columns:
         names = [by_name[c] for c in plan.neighbourhood_columns if c in by_name]
-        joined = np.array([" ".join(parts) for parts in zip(*(c.values for c in names),
-                                                               strict=True)], dtype=object)
+        joined = np.array(
+            [" ".join(parts) for parts in zip(*(c.values for c in names), strict=True)],
+            dtype=object,
+        )
         valid = ~np.logical_and.reduce([c.missing for c in names])
         left, right = sorted_neighbourhood(joined.astype(str), plan.window, valid, partition)
         encoded.append(left * n + right)
@@ -250,8 +256,9 @@ class KeyBlock(BaseIndexAlgorithm):  # type: ignore[misc]
     def __init__(self, column: str, transform: str = "exact") -> None:
         super().__init__()
         if transform not in _KEY_FUNCTIONS:
-            raise ValueError(f"unknown key transform {transform!r}; use one of "
-                             f"{sorted(_KEY_FUNCTIONS)}")
+            raise ValueError(
+                f"unknown key transform {transform!r}; use one of {sorted(_KEY_FUNCTIONS)}"
+            )
         self.column = column
         self.transform = transform
 
@@ -259,8 +266,9 @@ class KeyBlock(BaseIndexAlgorithm):  # type: ignore[misc]
         from .columns import ColumnSpec
         from .comparison import prepare_column
 
-        prepared = prepare_column(ColumnSpec(self.column, "name", "given by the user"),
-                                  df_a[self.column])
+        prepared = prepare_column(
+            ColumnSpec(self.column, "name", "given by the user"), df_a[self.column]
+        )
         left, right = pairs_within_groups(key_codes(prepared, self.transform))
         return pd.MultiIndex.from_arrays([df_a.index[right], df_a.index[left]])
 

@@ -71,11 +71,13 @@ def cluster(
     edge_left = np.concatenate([left[strong], constraints.must_left])
     edge_right = np.concatenate([right[strong], constraints.must_right])
     edge_prob = np.concatenate([probability[strong], np.ones(len(constraints.must_left))])
-    cannot = _PairLookup(n, constraints.cannot_left, constraints.cannot_right,
-                         np.ones(len(constraints.cannot_left)))
+    cannot = _PairLookup(
+        n, constraints.cannot_left, constraints.cannot_right, np.ones(len(constraints.cannot_left))
+    )
     keep = ~cannot.contains(edge_left, edge_right)
-    component = _bounded_components(n, edge_left[keep], edge_right[keep], edge_prob[keep],
-                                    threshold, max_component_size)
+    component = _bounded_components(
+        n, edge_left[keep], edge_right[keep], edge_prob[keep], threshold, max_component_size
+    )
     sizes = np.bincount(component)
     in_big = sizes[component] >= 2
     pair_left, pair_right = pairs_within_groups(np.where(in_big, component, -1))
@@ -83,8 +85,9 @@ def cluster(
     unknown = np.isnan(pair_prob)
     if unknown.any():
         pair_prob[unknown] = score(pair_left[unknown], pair_right[unknown])
-    must = _PairLookup(n, constraints.must_left, constraints.must_right,
-                       np.ones(len(constraints.must_left)))
+    must = _PairLookup(
+        n, constraints.must_left, constraints.must_right, np.ones(len(constraints.must_left))
+    )
     pair_prob[must.contains(pair_left, pair_right)] = 1.0
     forbidden = cannot.contains(pair_left, pair_right)
     pair_prob[forbidden] = 0.0
@@ -93,12 +96,20 @@ def cluster(
     order = np.argsort(component[pair_left], kind="stable")
     starts = np.searchsorted(component[pair_left][order], np.flatnonzero(sizes >= 2))
     ends = np.r_[starts[1:], len(order)]
-    for members_component, start, end in zip(np.flatnonzero(sizes >= 2), starts, ends,
-                                             strict=True):
+    for members_component, start, end in zip(np.flatnonzero(sizes >= 2), starts, ends, strict=True):
         members = np.flatnonzero(component == members_component)
         rows = order[start:end]
-        _cluster_component(members, pair_left[rows], pair_right[rows], pair_prob[rows],
-                           forbidden[rows], must, threshold, group, confidence)
+        _cluster_component(
+            members,
+            pair_left[rows],
+            pair_right[rows],
+            pair_prob[rows],
+            forbidden[rows],
+            must,
+            threshold,
+            group,
+            confidence,
+        )
     singles = np.bincount(group, minlength=n)[group] == 1
     best = np.zeros(n)
     np.maximum.at(best, left, probability)
@@ -108,7 +119,11 @@ def cluster(
 
 
 def _bounded_components(
-    n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray, threshold: float,
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    prob: np.ndarray,
+    threshold: float,
     max_size: int,
 ) -> np.ndarray:
     """Connected components, splitting oversized ones by raising their edge threshold."""
@@ -132,9 +147,15 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 def _cluster_component(
-    members: np.ndarray, left: np.ndarray, right: np.ndarray, prob: np.ndarray,
-    forbidden: np.ndarray, must: _PairLookup, threshold: float,
-    group: np.ndarray, confidence: np.ndarray,
+    members: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    prob: np.ndarray,
+    forbidden: np.ndarray,
+    must: _PairLookup,
+    threshold: float,
+    group: np.ndarray,
+    confidence: np.ndarray,
 ) -> None:
     """Average-linkage clustering of one component, writing into ``group`` and ``confidence``."""
     k = len(members)
@@ -154,8 +175,10 @@ def _cluster_component(
     membership[np.arange(k), assigned] = 1.0
     sums = membership.T @ similarity @ membership
     if (membership.T @ blocked.astype(float) @ membership).diagonal().any():
-        raise LabelError("the labels say two records match and also that they do not, "
-                         "through other labelled records; fix the contradicting labels")
+        raise LabelError(
+            "the labels say two records match and also that they do not, "
+            "through other labelled records; fix the contradicting labels"
+        )
     cannot = (membership.T @ blocked.astype(float) @ membership) > 0
     sizes = membership.sum(axis=0)
     active = np.ones(len(sizes), dtype=bool)

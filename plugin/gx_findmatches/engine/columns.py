@@ -140,11 +140,7 @@ def _noise_reason(values: pd.Series, explicit: bool) -> str | None:
     if distinct <= 1:
         return "constant: every record has the same value, so it cannot tell records apart"
     looks_like_id = pd.api.types.is_integer_dtype(values) or _digit_share(present) >= _DIGIT_SHARE
-    if (
-        looks_like_id
-        and len(values) >= _MIN_ROWS_FOR_ID_DETECTION
-        and distinct == len(values)
-    ):
+    if looks_like_id and len(values) >= _MIN_ROWS_FOR_ID_DETECTION and distinct == len(values):
         return "all-unique identifier: no two records share a value, so it never signals a match"
     return None
 
@@ -169,7 +165,7 @@ def infer_kind(values: pd.Series) -> tuple[ColumnKind, str]:
         return "categorical", f"{distinct} distinct values in {n} records"
     if _digit_share(text) >= _DIGIT_SHARE:
         return "code", "digit strings (postcodes, phone or id numbers)"
-    tokens = text.str.split().str.len().mean()
+    tokens = text.str.count(r"\S+").mean()
     length = text.str.len().mean()
     if tokens >= 1.8 or length > 20:
         return "text", f"free text ({tokens:.1f} words on average)"

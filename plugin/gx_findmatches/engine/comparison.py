@@ -16,6 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,8 +71,10 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     present = ~missing
     if spec.kind == "date":
         dates = [normalize_date(v) for v in values[present]]
-        out[present] = [d if d is not None else normalize_text(v)
-                        for d, v in zip(dates, values[present], strict=True)]
+        out[present] = [
+            d if d is not None else normalize_text(v)
+            for d, v in zip(dates, values[present], strict=True)
+        ]
     else:
         out[present] = [normalize_text(v) for v in values[present]]
     missing = missing | (out == "")
@@ -120,7 +123,7 @@ def _swap_day_month(date: str) -> str:
     return date[:4] + date[6:8] + date[4:6] if len(date) == 8 else date
 
 
-def _cpdist(a: np.ndarray, b: np.ndarray, scorer: object) -> np.ndarray:
+def _cpdist(a: np.ndarray, b: np.ndarray, scorer: Any) -> np.ndarray:
     scores = process.cpdist(list(a), list(b), scorer=scorer, workers=-1, dtype=np.float32)
     return np.asarray(scores, dtype="float64")
 

@@ -64,8 +64,9 @@ class QualityReport:
         return asdict(self)
 
 
-def evaluate(transform: FindMatches, X: pd.DataFrame, labels: pd.DataFrame,
-             n_splits: int = 5) -> QualityReport:
+def evaluate(
+    transform: FindMatches, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5
+) -> QualityReport:
     """Estimate the quality ``transform`` (fitted or not) would reach on ``X`` with ``labels``.
 
     Raises:
@@ -76,26 +77,38 @@ def evaluate(transform: FindMatches, X: pd.DataFrame, labels: pd.DataFrame,
     table, left, right = unsupervised._fit_unsupervised(X, _Timer())
     labelled = label_pairs(labels, unsupervised.primary_key, table.keys)
     if not can_fit_supervised(labelled.is_match):
-        raise LabelError("the labels need at least one matching and one non-matching pair to "
-                         "estimate quality; label more sets (a set mixing matches and "
-                         "non-matches gives both)")
+        raise LabelError(
+            "the labels need at least one matching and one non-matching pair to "
+            "estimate quality; label more sets (a set mixing matches and "
+            "non-matches gives both)"
+        )
     sets = pd.factorize(labelled.labeling_set)[0]
     n_sets = int(sets.max()) + 1
     if n_sets < 2:
-        raise LabelError("quality is estimated by holding out labeling sets, so at least two "
-                         "labeling sets are needed; generate and label another set")
+        raise LabelError(
+            "quality is estimated by holding out labeling sets, so at least two "
+            "labeling sets are needed; generate and label another set"
+        )
     model = unsupervised.fellegi_sunter_
     features = model.partial_weights(table.compare(labelled.left, labelled.right).levels)
     y = labelled.is_match
+    soft_features, soft_probability = unsupervised._soft_labelled_sample(table, left, right)
     held_out = np.full(len(y), np.nan)
     folds = min(n_splits, n_sets)
     for train, test in GroupKFold(n_splits=folds).split(features, y, groups=sets):
         if can_fit_supervised(y[train]):
-            classifier = fit_supervised(features[train], y[train], transform.random_state)
+            classifier = fit_supervised(
+                features[train],
+                y[train],
+                soft_features,
+                soft_probability,
+                random_state=transform.random_state,
+            )
             held_out[test] = classifier.predict_proba(features[test])
         else:  # a fold with one class: fall back to the unsupervised model for its test pairs
             held_out[test] = model.predict_proba(
-                table.compare(labelled.left[test], labelled.right[test]).levels)
+                table.compare(labelled.left[test], labelled.right[test]).levels
+            )
     threshold = unsupervised.threshold_
     predicted = held_out >= threshold
     tp = int((predicted & y).sum())
@@ -108,19 +121,32 @@ def evaluate(transform: FindMatches, X: pd.DataFrame, labels: pd.DataFrame,
     with np.errstate(invalid="ignore", divide="ignore"):
         f1_curve = np.where(curve_p + curve_r > 0, 2 * curve_p * curve_r / (curve_p + curve_r), 0)
     proposed = np.isin(labelled.left * len(table) + labelled.right, left * len(table) + right)
-    full = fit_supervised(features, y, transform.random_state)
+    full = fit_supervised(
+        features, y, soft_features, soft_probability, random_state=transform.random_state
+    )
     return QualityReport(
         area_under_pr_curve=float(average_precision_score(y, held_out)),
-        precision=precision, recall=recall, f1=_f1(precision, recall),
-        max_f1=float(np.max(f1_curve)), threshold=threshold,
-        confusion_matrix={"true_positives": tp, "false_positives": fp,
-                          "true_negatives": tn, "false_negatives": fn},
+        precision=precision,
+        recall=recall,
+        f1=_f1(precision, recall),
+        max_f1=float(np.max(f1_curve)),
+        threshold=threshold,
+        confusion_matrix={
+            "true_positives": tp,
+            "false_positives": fp,
+            "true_negatives": tn,
+            "false_negatives": fn,
+        },
         column_importances=column_importances(
-            full.contributions(features), [c.spec.name for c in table.columns]),
+            full.contributions(features), [c.spec.name for c in table.columns]
+        ),
         blocking_recall=float(proposed[y].mean()),
         end_to_end_recall=float((proposed & predicted)[y].mean()),
-        labelled_pairs=len(y), labelled_matches=int(y.sum()), labeling_sets=n_sets,
-        folds=folds, notes=[BLOCKING_NOTE],
+        labelled_pairs=len(y),
+        labelled_matches=int(y.sum()),
+        labeling_sets=n_sets,
+        folds=folds,
+        notes=[BLOCKING_NOTE],
     )
 
 

@@ -69,11 +69,13 @@ def label_pairs(labels: pd.DataFrame, primary_key: str, data_keys: pd.Series) ->
         )
     if labels.empty:
         return LabeledPairs.empty()
-    table = pd.DataFrame({
-        "set": _as_text(labels[SET_COLUMN]),
-        "label": _as_text(labels[LABEL_COLUMN]),
-        "key": _as_text(labels[primary_key]),
-    })
+    table = pd.DataFrame(
+        {
+            "set": _as_text(labels[SET_COLUMN]),
+            "label": _as_text(labels[LABEL_COLUMN]),
+            "key": _as_text(labels[primary_key]),
+        }
+    )
     for column, name in (("set", SET_COLUMN), ("label", LABEL_COLUMN), ("key", primary_key)):
         empty_rows = table.index[table[column].isna()].tolist()
         if empty_rows:
@@ -99,8 +101,9 @@ def label_pairs(labels: pd.DataFrame, primary_key: str, data_keys: pd.Series) ->
 def _as_text(values: pd.Series) -> pd.Series:
     """Values as stripped strings, with empty strings as missing; labels stay case-sensitive."""
     text = values.astype("string").str.strip()
-    return pd.Series([None if pd.isna(v) or v == "" else str(v) for v in text],
-                     index=values.index, dtype=object)
+    return pd.Series(
+        [None if pd.isna(v) or v == "" else str(v) for v in text], index=values.index, dtype=object
+    )
 
 
 def _rows(rows: list[int]) -> str:
@@ -126,20 +129,25 @@ def _check_sets(table: pd.DataFrame) -> None:
         )
     large = sizes[sizes > RECOMMENDED_MAX_SET_SIZE]
     if len(large):
-        logger.warning("labeling sets %s have over %d records; Glue warns such sets label "
-                       "poorly", large.index[:5].tolist(), RECOMMENDED_MAX_SET_SIZE)
+        logger.warning(
+            "labeling sets %s have over %d records; Glue warns such sets label poorly",
+            large.index[:5].tolist(),
+            RECOMMENDED_MAX_SET_SIZE,
+        )
 
 
 def _expand(table: pd.DataFrame) -> LabeledPairs:
     records = table.drop_duplicates(["set", "key"])[["set", "label", "position"]]
     joined = records.merge(records, on="set", suffixes=("_a", "_b"))
     joined = joined[joined["position_a"] < joined["position_b"]]
-    pairs = pd.DataFrame({
-        "left": joined["position_a"].to_numpy(dtype="int64"),
-        "right": joined["position_b"].to_numpy(dtype="int64"),
-        "is_match": (joined["label_a"] == joined["label_b"]).to_numpy(),
-        "set": joined["set"].to_numpy(),
-    })
+    pairs = pd.DataFrame(
+        {
+            "left": joined["position_a"].to_numpy(dtype="int64"),
+            "right": joined["position_b"].to_numpy(dtype="int64"),
+            "is_match": (joined["label_a"] == joined["label_b"]).to_numpy(),
+            "set": joined["set"].to_numpy(),
+        }
+    )
     verdicts = pairs.groupby(["left", "right"])["is_match"].nunique()
     contradicted = verdicts[verdicts > 1]
     if len(contradicted):
@@ -151,6 +159,8 @@ def _expand(table: pd.DataFrame) -> LabeledPairs:
         )
     pairs = pairs.sort_values(["left", "right", "set"], kind="stable")
     return LabeledPairs(
-        pairs["left"].to_numpy(), pairs["right"].to_numpy(),
-        pairs["is_match"].to_numpy(dtype=bool), pairs["set"].to_numpy(dtype=object),
+        pairs["left"].to_numpy(),
+        pairs["right"].to_numpy(),
+        pairs["is_match"].to_numpy(dtype=bool),
+        pairs["set"].to_numpy(dtype=object),
     )

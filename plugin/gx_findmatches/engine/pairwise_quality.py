@@ -41,8 +41,7 @@ class PairwiseQuality:
 
     def to_dict(self) -> dict[str, float]:
         """Counts and scores, JSON-ready."""
-        return {**asdict(self), "precision": self.precision, "recall": self.recall,
-                "f1": self.f1}
+        return {**asdict(self), "precision": self.precision, "recall": self.recall, "f1": self.f1}
 
 
 def _pairs(sizes: pd.Series) -> int:

@@ -48,8 +48,10 @@ def transform_to_dict(transform: FindMatches) -> dict[str, Any]:
         },
         "fellegi_sunter": transform.fellegi_sunter_.to_dict(),
         "classifier": transform.classifier_.to_dict() if transform.classifier_ else None,
-        "labels": {column: transform.labels_[column].tolist() for column in
-                   ("left_key", "right_key", "is_match")},
+        "labels": {
+            column: transform.labels_[column].tolist()
+            for column in ("left_key", "right_key", "is_match")
+        },
     }
 
 
@@ -58,12 +60,16 @@ def transform_from_dict(data: dict[str, Any]) -> FindMatches:
     from .transform import FindMatches
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ModelFileError("this is not a gx-findmatches transform file; save one with "
-                             "FindMatches.save or `gx-findmatches match --save-model`")
+        raise ModelFileError(
+            "this is not a gx-findmatches transform file; save one with "
+            "FindMatches.save or `gx-findmatches match --save-model`"
+        )
     if data.get("version") != FORMAT_VERSION:
-        raise ModelFileError(f"transform file version {data.get('version')} is not supported "
-                             f"by this release (reads version {FORMAT_VERSION}); refit and "
-                             f"save the transform again")
+        raise ModelFileError(
+            f"transform file version {data.get('version')} is not supported "
+            f"by this release (reads version {FORMAT_VERSION}); refit and "
+            f"save the transform again"
+        )
     try:
         transform = FindMatches(**data["params"])
         specs = tuple(ColumnSpec(**spec) for spec in data["columns"])
@@ -80,14 +86,18 @@ def transform_from_dict(data: dict[str, Any]) -> FindMatches:
         classifier = data["classifier"]
         transform.classifier_ = LinearMatchClassifier.from_dict(classifier) if classifier else None
         labels = data["labels"]
-        transform.labels_ = pd.DataFrame({
-            "left_key": pd.Series(labels["left_key"], dtype=object),
-            "right_key": pd.Series(labels["right_key"], dtype=object),
-            "is_match": pd.Series(labels["is_match"], dtype=bool),
-        })
+        transform.labels_ = pd.DataFrame(
+            {
+                "left_key": pd.Series(labels["left_key"], dtype=object),
+                "right_key": pd.Series(labels["right_key"], dtype=object),
+                "is_match": pd.Series(labels["is_match"], dtype=bool),
+            }
+        )
     except (KeyError, TypeError, ValueError) as error:
-        raise ModelFileError(f"the transform file is damaged ({type(error).__name__}: {error}); "
-                             f"refit and save the transform again") from error
+        raise ModelFileError(
+            f"the transform file is damaged ({type(error).__name__}: {error}); "
+            f"refit and save the transform again"
+        ) from error
     transform.feature_names_in_ = pd.Index([s.name for s in specs]).to_numpy(dtype=object)
     transform.n_features_in_ = len(specs)
     transform.fit_seconds_ = {}
@@ -117,8 +127,10 @@ def load_transform(path: str | Path) -> FindMatches:
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelFileError(f"{source} is not a JSON transform file ({error}); save "
-                             f"transforms with FindMatches.save") from error
+        raise ModelFileError(
+            f"{source} is not a JSON transform file ({error}); save "
+            f"transforms with FindMatches.save"
+        ) from error
     return transform_from_dict(data)
 
 

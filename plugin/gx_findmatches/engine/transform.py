@@ -34,6 +34,7 @@ from .validation import check_positive_int, check_table, check_tradeoff
 logger = logging.getLogger(__name__)
 
 _RANDOM_PAIRS_FOR_U = 200_000
+_SOFT_LABELLED_PAIRS = 20_000
 _THRESHOLD_FLOOR = 0.01
 
 
@@ -84,20 +85,33 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     def fit(self, X: pd.DataFrame, labels: pd.DataFrame | None = None) -> FindMatches:
         """Learn columns, blocking and models from a table and optional Glue-format labels."""
         timer = Timer()
-        table, left, _ = self._fit_unsupervised(X, timer)
+        table, left, right = self._fit_unsupervised(X, timer)
         with timer("supervised model"):
-            labelled = (label_pairs(labels, self.primary_key, table.keys)
-                        if labels is not None else LabeledPairs.empty())
+            labelled = (
+                label_pairs(labels, self.primary_key, table.keys)
+                if labels is not None
+                else LabeledPairs.empty()
+            )
             classifier = None
             if can_fit_supervised(labelled.is_match):
                 features = self.fellegi_sunter_.partial_weights(
-                    table.compare(labelled.left, labelled.right).levels)
-                classifier = fit_supervised(features, labelled.is_match, self.random_state)
+                    table.compare(labelled.left, labelled.right).levels
+                )
+                classifier = fit_supervised(
+                    features,
+                    labelled.is_match,
+                    *self._soft_labelled_sample(table, left, right),
+                    random_state=self.random_state,
+                )
         self.classifier_: LinearMatchClassifier | None = classifier
         self.labels_: pd.DataFrame = _labels_by_key(labelled, table.keys)
         self.fit_seconds_: dict[str, float] = timer.seconds
-        logger.info("fitted on %d rows, %d candidate pairs, %s model", len(table), len(left),
-                    self.model_kind_)
+        logger.info(
+            "fitted on %d rows, %d candidate pairs, %s model",
+            len(table),
+            len(left),
+            self.model_kind_,
+        )
         return self
 
     def _fit_unsupervised(
@@ -111,17 +125,20 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         with timer("prepare"):
             order = check_table(X, self.primary_key, self.partition_by)
             column_plan = plan_columns(X, self.primary_key, self.columns, self.partition_by)
-            table = prepare_table(X, self.primary_key, self.partition_by, column_plan.compared,
-                                  order)
+            table = prepare_table(
+                X, self.primary_key, self.partition_by, column_plan.compared, order
+            )
         with timer("blocking"):
             plan = plan_blocking(table.columns, table.partition, self.accuracy_cost_tradeoff)
-            left, right = candidate_pairs(plan, table.columns, table.partition,
-                                          self.max_candidate_pairs)
+            left, right = candidate_pairs(
+                plan, table.columns, table.partition, self.max_candidate_pairs
+            )
         with timer("unsupervised model"):
             sizes = [level_count(c.spec.kind) for c in table.columns]
             sample = random_pairs(len(table), _RANDOM_PAIRS_FOR_U, self.random_state)
-            model = fit_fellegi_sunter(table.compare(left, right).levels,
-                                       table.compare(*sample).levels, sizes)
+            model = fit_fellegi_sunter(
+                table.compare(left, right).levels, table.compare(*sample).levels, sizes
+            )
         self.column_plan_: ColumnPlan = column_plan
         self.blocking_plan_: BlockingPlan = plan
         self.fellegi_sunter_: FellegiSunterModel = model
@@ -130,6 +147,20 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         self.feature_names_in_ = np.array([c.spec.name for c in table.columns], dtype=object)
         self.n_features_in_ = len(table.columns)
         return table, left, right
+
+    def _soft_labelled_sample(
+        self, table: PreparedTable, left: np.ndarray, right: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Partial weights and unsupervised match probability of a sample of candidate pairs,
+        the unsupervised evidence the supervised model is fitted alongside the labels."""
+        rng = np.random.default_rng(self.random_state)
+        size = min(len(left), _SOFT_LABELLED_PAIRS)
+        chosen = np.sort(rng.choice(len(left), size=size, replace=False))
+        levels = table.compare(left[chosen], right[chosen]).levels
+        return (
+            self.fellegi_sunter_.partial_weights(levels),
+            self.fellegi_sunter_.predict_proba(levels),
+        )
 
     @property
     def model_kind_(self) -> str:
@@ -151,16 +182,22 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         self._check_params()
         timer = Timer()
         with timer("prepare"):
-            table = prepare_table(X, self.primary_key, self.partition_by,
-                                  self.column_plan_.compared)
+            table = prepare_table(
+                X, self.primary_key, self.partition_by, self.column_plan_.compared
+            )
         with timer("blocking"):
-            left, right = candidate_pairs(self.blocking_plan_, table.columns, table.partition,
-                                          self.max_candidate_pairs)
+            left, right = candidate_pairs(
+                self.blocking_plan_, table.columns, table.partition, self.max_candidate_pairs
+            )
         with timer("scoring"):
             probability = self._probability(table, left, right)
         with timer("clustering"):
             clusters = cluster(
-                len(table), left, right, probability, self.threshold_,
+                len(table),
+                left,
+                right,
+                probability,
+                self.threshold_,
                 score=lambda a, b: self._probability(table, a, b),
                 constraints=self._constraints(table),
             )
@@ -174,14 +211,14 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         """``fit`` then ``transform`` on the same table."""
         return self.fit(X, labels).transform(X)
 
-    def pair_probabilities(self, table: PreparedTable, left: np.ndarray,
-                           right: np.ndarray) -> np.ndarray:
+    def pair_probabilities(
+        self, table: PreparedTable, left: np.ndarray, right: np.ndarray
+    ) -> np.ndarray:
         """Match probability of record pairs given as positions into a prepared table."""
         self._check_fitted()
         return self._probability(table, left, right)
 
-    def _probability(self, table: PreparedTable, left: np.ndarray,
-                     right: np.ndarray) -> np.ndarray:
+    def _probability(self, table: PreparedTable, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         if len(left) == 0:
             return np.empty(0, dtype="float64")
         levels = table.compare(left, right).levels
@@ -193,8 +230,9 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         if not self.enforce_provided_labels or self.labels_.empty:
             return Constraints.none()
         positions = pd.Series(np.arange(len(table)), index=table.keys.astype(str).to_numpy())
-        known = self.labels_["left_key"].isin(positions.index) & self.labels_[
-            "right_key"].isin(positions.index)
+        known = self.labels_["left_key"].isin(positions.index) & self.labels_["right_key"].isin(
+            positions.index
+        )
         labels = self.labels_[known]
         a = positions.loc[labels["left_key"]].to_numpy()
         b = positions.loc[labels["right_key"]].to_numpy()
@@ -211,8 +249,14 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         return Constraints(left[is_match], right[is_match], left[~is_match], right[~is_match])
 
     def _result(
-        self, X: pd.DataFrame, table: PreparedTable, left: np.ndarray, right: np.ndarray,
-        probability: np.ndarray, clusters: Any, seconds: dict[str, float],
+        self,
+        X: pd.DataFrame,
+        table: PreparedTable,
+        left: np.ndarray,
+        right: np.ndarray,
+        probability: np.ndarray,
+        clusters: Any,
+        seconds: dict[str, float],
     ) -> MatchResult:
         keys = table.keys.to_numpy()
         match_id = keys[clusters.group]
@@ -220,22 +264,33 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         frame["match_id"] = table.restore_order(match_id)
         frame["match_confidence_score"] = table.restore_order(clusters.confidence)
         same_group = clusters.group[left] == clusters.group[right]
-        pairs = pd.DataFrame({
-            "left_key": keys[left], "right_key": keys[right],
-            "probability": probability, "same_group": same_group,
-        })
+        pairs = pd.DataFrame(
+            {
+                "left_key": keys[left],
+                "right_key": keys[right],
+                "probability": probability,
+                "same_group": same_group,
+            }
+        )
         sizes = np.bincount(clusters.group, minlength=len(table))
         group_sizes = sizes[sizes > 0]
         summary = MatchSummary(
-            rows=len(table), candidate_pairs=len(left),
+            rows=len(table),
+            candidate_pairs=len(left),
             matched_pairs=int((probability >= self.threshold_).sum()),
             match_groups=len(group_sizes),
             groups_with_duplicates=int((group_sizes > 1).sum()),
             records_in_duplicate_groups=int(group_sizes[group_sizes > 1].sum()),
-            largest_group=int(group_sizes.max()), model=self.model_kind_, seconds=seconds,
+            largest_group=int(group_sizes.max()),
+            model=self.model_kind_,
+            seconds=seconds,
         )
-        logger.info("matched %d rows: %d candidate pairs, %d groups with duplicates",
-                    summary.rows, summary.candidate_pairs, summary.groups_with_duplicates)
+        logger.info(
+            "matched %d rows: %d candidate pairs, %d groups with duplicates",
+            summary.rows,
+            summary.candidate_pairs,
+            summary.groups_with_duplicates,
+        )
         return MatchResult(frame, pairs, summary)
 
     # ----------------------------------------------------------------------------- helpers
@@ -260,8 +315,10 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "fellegi_sunter_"):
-            raise NotFittedError("this FindMatches transform is not fitted yet; call "
-                                 "fit(table) first, or FindMatches.load(path)")
+            raise NotFittedError(
+                "this FindMatches transform is not fitted yet; call "
+                "fit(table) first, or FindMatches.load(path)"
+            )
 
     def _check_params(self) -> None:
         check_tradeoff("precision_recall_tradeoff", self.precision_recall_tradeoff)
@@ -272,7 +329,10 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
 def _labels_by_key(labelled: LabeledPairs, keys: pd.Series) -> pd.DataFrame:
     """Labelled pairs by primary key (as text), so they apply to any later table."""
     text = keys.astype(str).to_numpy()
-    return pd.DataFrame({
-        "left_key": text[labelled.left], "right_key": text[labelled.right],
-        "is_match": labelled.is_match.astype(bool),
-    })
+    return pd.DataFrame(
+        {
+            "left_key": text[labelled.left],
+            "right_key": text[labelled.right],
+            "is_match": labelled.is_match.astype(bool),
+        }
+    )

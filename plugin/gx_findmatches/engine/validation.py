@@ -40,8 +40,10 @@ def check_table(frame: object, primary_key: str, partition_by: str | None) -> np
         ColumnError: the partition column is missing.
     """
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"expected a pandas DataFrame, got {type(frame).__name__}; read files "
-                         f"with gx_findmatches.read_table")
+        raise InputError(
+            f"expected a pandas DataFrame, got {type(frame).__name__}; read files "
+            f"with gx_findmatches.read_table"
+        )
     if primary_key not in frame.columns:
         raise PrimaryKeyError(
             f"primary key column {primary_key!r} is not in the table (columns: "
@@ -49,8 +51,10 @@ def check_table(frame: object, primary_key: str, partition_by: str | None) -> np
             f"each record, or add one (e.g. a row number)"
         )
     if len(frame) == 0:
-        raise EmptyTableError("the table has no rows; there is nothing to match. Check the "
-                              "input path or the query that produced the table")
+        raise EmptyTableError(
+            "the table has no rows; there is nothing to match. Check the "
+            "input path or the query that produced the table"
+        )
     keys = frame[primary_key]
     null = keys.isna()
     if null.any():
@@ -74,8 +78,10 @@ def check_table(frame: object, primary_key: str, partition_by: str | None) -> np
         )
     clashes = [c for c in OUTPUT_COLUMNS if c in frame.columns]
     if clashes:
-        raise InputError(f"the table already has output column(s) {clashes}; drop or rename "
-                         f"them (they look like the result of an earlier run)")
+        raise InputError(
+            f"the table already has output column(s) {clashes}; drop or rename "
+            f"them (they look like the result of an earlier run)"
+        )
     return keys.reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
 
 

@@ -1,0 +1,113 @@
+"""Shared fixtures: real FEBRL data, fitted once per session and reused.
+
+Fitting and matching FEBRL3 takes seconds, so every test that only *reads* a fitted transform
+or its result shares the session fixtures below. Tests must not mutate them: copy a transform
+(``copy.deepcopy``) before calling ``set_params`` on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+
+import pandas as pd
+import pytest
+from hypothesis import settings
+
+from gx_findmatches import FindMatches, MatchResult
+from gx_findmatches.datasets.febrl import PRIMARY_KEY, labels_from_truth, load_febrl, true_entities
+
+# No example database: the suite must not write files into the repository.
+settings.register_profile("gx-findmatches", database=None, deadline=None)
+settings.load_profile("gx-findmatches")
+
+LABELLED_RECORDS = 200
+
+
+@pytest.fixture(autouse=True)
+def _restore_package_logger() -> Iterator[None]:
+    """The CLI points the package logger at the current ``sys.stderr`` (captured by pytest);
+    put the logger back afterwards so later tests never log into a closed capture stream."""
+    logger = logging.getLogger("gx_findmatches")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved[0], saved[1], saved[2]
+
+
+# ------------------------------------------------------------------------------- FEBRL3
+@pytest.fixture(scope="session")
+def febrl3() -> pd.DataFrame:
+    """FEBRL3: 5,000 person records, 6,538 true duplicate pairs (read-only)."""
+    return load_febrl("febrl3")
+
+
+@pytest.fixture(scope="session")
+def febrl3_truth(febrl3: pd.DataFrame) -> pd.Series:
+    """The true entity of every FEBRL3 record, in row order."""
+    return true_entities(febrl3)
+
+
+@pytest.fixture(scope="session")
+def febrl3_labels(febrl3: pd.DataFrame, febrl3_truth: pd.Series) -> pd.DataFrame:
+    """A Glue-format label table for at most 200 FEBRL3 records, answered from the truth."""
+    return labels_from_truth(febrl3, febrl3_truth, PRIMARY_KEY, max_records=LABELLED_RECORDS)
+
+
+@pytest.fixture(scope="session")
+def febrl3_unsupervised(febrl3: pd.DataFrame) -> FindMatches:
+    """FindMatches fitted without labels on FEBRL3, automatic columns, default trade-offs."""
+    return FindMatches(primary_key=PRIMARY_KEY).fit(febrl3)
+
+
+@pytest.fixture(scope="session")
+def febrl3_unsupervised_result(febrl3_unsupervised: FindMatches,
+                               febrl3: pd.DataFrame) -> MatchResult:
+    return febrl3_unsupervised.match(febrl3)
+
+
+@pytest.fixture(scope="session")
+def febrl3_supervised(febrl3: pd.DataFrame, febrl3_labels: pd.DataFrame) -> FindMatches:
+    """FindMatches fitted with the 200-record label table on FEBRL3."""
+    return FindMatches(primary_key=PRIMARY_KEY).fit(febrl3, febrl3_labels)
+
+
+@pytest.fixture(scope="session")
+def febrl3_supervised_result(febrl3_supervised: FindMatches,
+                             febrl3: pd.DataFrame) -> MatchResult:
+    return febrl3_supervised.match(febrl3)
+
+
+# ------------------------------------------------------------------------------- helpers
+def true_pair_keys(frame: pd.DataFrame, truth: pd.Series,
+                   primary_key: str = PRIMARY_KEY) -> set[frozenset[str]]:
+    """Every unordered pair of primary keys that belong to the same true entity."""
+    pairs: set[frozenset[str]] = set()
+    for keys in frame[primary_key].groupby(truth.to_numpy()).agg(list):
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                pairs.add(frozenset((a, b)))
+    return pairs
+
+
+def candidate_pair_keys(result: MatchResult) -> set[frozenset[str]]:
+    """The candidate pairs of a run as unordered primary-key pairs."""
+    pairs = result.pairs
+    return {frozenset(p) for p in zip(pairs["left_key"], pairs["right_key"], strict=True)}
+
+
+@pytest.fixture(scope="session")
+def pair_completeness() -> Callable[[MatchResult, pd.DataFrame, pd.Series], float]:
+    """Blocking pair completeness: share of true pairs among a run's candidate pairs."""
+
+    def completeness(result: MatchResult, frame: pd.DataFrame, truth: pd.Series) -> float:
+        truth_pairs = true_pair_keys(frame, truth)
+        assert truth_pairs, "the data has no true pairs; completeness would be meaningless"
+        return len(truth_pairs & candidate_pair_keys(result)) / len(truth_pairs)
+
+    return completeness
+
+
+@pytest.fixture(scope="session")
+def pair_keys() -> Callable[[MatchResult], set[frozenset[str]]]:
+    """The candidate pairs of a run as a set of unordered primary-key pairs."""
+    return candidate_pair_keys
