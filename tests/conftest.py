@@ -12,10 +12,9 @@ from collections.abc import Callable, Iterator
 
 import pandas as pd
 import pytest
-from hypothesis import settings
-
 from gx_findmatches import FindMatches, MatchResult
 from gx_findmatches.datasets.febrl import PRIMARY_KEY, labels_from_truth, load_febrl, true_entities
+from hypothesis import settings
 
 # No example database: the suite must not write files into the repository.
 settings.register_profile("gx-findmatches", database=None, deadline=None)
@@ -60,8 +59,9 @@ def febrl3_unsupervised(febrl3: pd.DataFrame) -> FindMatches:
 
 
 @pytest.fixture(scope="session")
-def febrl3_unsupervised_result(febrl3_unsupervised: FindMatches,
-                               febrl3: pd.DataFrame) -> MatchResult:
+def febrl3_unsupervised_result(
+    febrl3_unsupervised: FindMatches, febrl3: pd.DataFrame
+) -> MatchResult:
     return febrl3_unsupervised.match(febrl3)
 
 
@@ -72,19 +72,19 @@ def febrl3_supervised(febrl3: pd.DataFrame, febrl3_labels: pd.DataFrame) -> Find
 
 
 @pytest.fixture(scope="session")
-def febrl3_supervised_result(febrl3_supervised: FindMatches,
-                             febrl3: pd.DataFrame) -> MatchResult:
+def febrl3_supervised_result(febrl3_supervised: FindMatches, febrl3: pd.DataFrame) -> MatchResult:
     return febrl3_supervised.match(febrl3)
 
 
 # ------------------------------------------------------------------------------- helpers
-def true_pair_keys(frame: pd.DataFrame, truth: pd.Series,
-                   primary_key: str = PRIMARY_KEY) -> set[frozenset[str]]:
+def true_pair_keys(
+    frame: pd.DataFrame, truth: pd.Series, primary_key: str = PRIMARY_KEY
+) -> set[frozenset[str]]:
     """Every unordered pair of primary keys that belong to the same true entity."""
     pairs: set[frozenset[str]] = set()
     for keys in frame[primary_key].groupby(truth.to_numpy()).agg(list):
         for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
+            for b in keys[i + 1 :]:
                 pairs.add(frozenset((a, b)))
     return pairs
 

@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -67,28 +66,27 @@ _GIVEN_NAMES = _words(
 )
 
 # Formal name -> common short forms: the commonest reason two records of one person disagree.
-_NICKNAMES = {
-    pair.split("=")[0]: pair.split("=")[1].split("/")
-    for pair in _words(
-        "william=bill/billy/will/liam robert=bob/bobby/rob/robbie james=jim/jimmy "
-        "elizabeth=liz/lizzie/beth/betty/eliza richard=rick/ricky/dick/rich john=jack/johnny "
-        "michael=mike/mick/mickey thomas=tom/tommy christopher=chris/kit daniel=dan/danny "
-        "matthew=matt anthony=tony joseph=joe/joey david=dave/davo edward=ed/eddie/ted/ned "
-        "charles=charlie/chuck/chas benjamin=ben/benny samuel=sam/sammy alexander=alex/xander/sandy "
-        "nicholas=nick/nicko jonathan=jon/jonno stephen=steve/stevie steven=steve andrew=andy/drew "
-        "timothy=tim gregory=greg patrick=pat/paddy peter=pete kenneth=ken/kenny "
-        "lawrence=larry/laurie margaret=maggie/peggy/meg/marge patricia=pat/trish/patty "
-        "jennifer=jen/jenny katherine=kate/kathy/katie catherine=cathy/cate/kate kathleen=kath/kathy "
-        "rebecca=becky/bec samantha=sam/sammie victoria=vicky/tori deborah=deb/debbie susan=sue/suzie "
-        "christine=chris/chrissy jessica=jess/jessie stephanie=steph abigail=abby barbara=barb/babs "
-        "dorothy=dot/dottie frances=fran/fanny judith=judy isabella=bella/izzy "
-        "charlotte=charlie/lottie natalie=nat pamela=pam cynthia=cindy kimberly=kim amanda=mandy "
-        "jacqueline=jackie theresa=tess/terri teresa=tess madison=maddie nicole=nikki angela=angie "
-        "matilda=tilly zachary=zach/zac joshua=josh jacob=jake nathan=nate harold=harry/hal "
-        "henry=harry/hank raymond=ray douglas=doug philip=phil bradley=brad jeffrey=jeff "
-        "ronald=ron/ronnie donald=don/donnie walter=wally/walt albert=bert"
-    )
-}
+_NICKNAME_TEXT = (
+    "william=bill/billy/will/liam robert=bob/bobby/rob/robbie james=jim/jimmy "
+    "elizabeth=liz/lizzie/beth/betty/eliza richard=rick/ricky/dick/rich john=jack/johnny "
+    "michael=mike/mick/mickey thomas=tom/tommy christopher=chris/kit daniel=dan/danny "
+    "matthew=matt anthony=tony joseph=joe/joey david=dave/davo edward=ed/eddie/ted/ned "
+    "charles=charlie/chuck/chas benjamin=ben/benny samuel=sam/sammy alexander=alex/xander/sandy "
+    "nicholas=nick/nicko jonathan=jon/jonno stephen=steve/stevie steven=steve andrew=andy/drew "
+    "timothy=tim gregory=greg patrick=pat/paddy peter=pete kenneth=ken/kenny "
+    "lawrence=larry/laurie margaret=maggie/peggy/meg/marge patricia=pat/trish/patty "
+    "jennifer=jen/jenny katherine=kate/kathy/katie catherine=cathy/cate/kate "
+    "kathleen=kath/kathy rebecca=becky/bec samantha=sam/sammie victoria=vicky/tori "
+    "deborah=deb/debbie susan=sue/suzie christine=chris/chrissy jessica=jess/jessie "
+    "stephanie=steph abigail=abby barbara=barb/babs dorothy=dot/dottie frances=fran/fanny "
+    "judith=judy isabella=bella/izzy charlotte=charlie/lottie natalie=nat pamela=pam "
+    "cynthia=cindy kimberly=kim amanda=mandy jacqueline=jackie theresa=tess/terri teresa=tess "
+    "madison=maddie nicole=nikki angela=angie matilda=tilly zachary=zach/zac joshua=josh "
+    "jacob=jake nathan=nate harold=harry/hal henry=harry/hank raymond=ray douglas=doug "
+    "philip=phil bradley=brad jeffrey=jeff ronald=ron/ronnie donald=don/donnie "
+    "walter=wally/walt albert=bert"
+)
+_NICKNAMES = {k: v.split("/") for k, v in (p.split("=") for p in _words(_NICKNAME_TEXT))}
 
 _SURNAMES = _words(
     "smith jones williams brown wilson taylor johnson white martin anderson thompson nguyen "
@@ -113,7 +111,7 @@ _ENDINGS = _words(
 _SUBURB_HEADS = _words(
     "glen spring kings green oak river bay ash elm fern hazel maple pine rose "
     "silver wattle bright clear fair high long mill north south east west "
-    "wood black red golden sandy church st albans camp castle lake bell moor"
+    "wood black red golden sandy church pen dun camp castle lake bell moor"
 )
 _SUBURB_TAILS = _words(
     "wood vale ford leigh view field dale hill ton bury haven brook park ridge "
@@ -178,83 +176,60 @@ _DIGIT_EDITS = np.array([0.7, 0.0, 0.0, 0.3])  # digit strings keep their length
 _SUBSTITUTE, _DELETE, _INSERT, _TRANSPOSE = range(4)
 
 
-class _Vocabulary(NamedTuple):
-    given: np.ndarray
-    given_p: np.ndarray
-    nicknames: np.ndarray  # (given, slot) short forms, padded with None
-    nickname_count: np.ndarray
-    surname: np.ndarray
-    surname_p: np.ndarray
-    suburb: np.ndarray
-    suburb_p: np.ndarray
-    suburb_postcode: np.ndarray
-    suburb_state: np.ndarray
-    street: np.ndarray
-    street_p: np.ndarray
-    numbers: np.ndarray  # "0" .. "9999", so street numbers share string objects
-    neighbours: np.ndarray  # (128, slot) keyboard neighbours of each ASCII code, 0-padded
-    neighbour_count: np.ndarray
-
-
 def _zipf(n: int, exponent: float, offset: float) -> np.ndarray:
     """Rank-frequency weights ``(rank + offset) ** -exponent``; the offset flattens the head."""
-    weights = (np.arange(n) + offset) ** -exponent
-    return weights / weights.sum()
+    weights = np.power(np.arange(n) + offset, -exponent)
+    return np.asarray(weights / weights.sum())
+
+
+class _Vocabulary:
+    """Every vocabulary, with Zipf-like weights, built from a fixed seed (not the table's)."""
+
+    def __init__(self) -> None:
+        rng = np.random.default_rng(20_240_601)
+        self.given = np.array(_GIVEN_NAMES, dtype=object)
+        self.given_p = _zipf(len(self.given), 0.9, 8.0)[rng.permutation(len(self.given))]
+        short = [_NICKNAMES.get(name, []) for name in _GIVEN_NAMES]
+        self.nicknames = np.full((len(short), max(map(len, short))), None, dtype=object)
+        for row, forms in enumerate(short):  # (given, slot) short forms, padded with None
+            self.nicknames[row, : len(forms)] = forms
+        self.nickname_count = pd.notna(self.nicknames).sum(axis=1)
+        middles = ("", "er", "ing", "el", "an")
+        composed = {o + m + e for o in _ONSETS for m in middles for e in _ENDINGS}
+        common = list(dict.fromkeys(_SURNAMES))  # the real surnames take the top ranks
+        rest = sorted(composed - set(common))
+        rest = [rest[i] for i in rng.permutation(len(rest))]
+        self.surname = np.array(common + rest, dtype=object)
+        self.surname_p = _zipf(len(self.surname), 0.95, 20.0)
+        suburbs = [h + t for h in _SUBURB_HEADS for t in _SUBURB_TAILS]
+        self.suburb = np.array([suburbs[i] for i in rng.permutation(len(suburbs))], dtype=object)
+        self.suburb_p = _zipf(len(self.suburb), 0.6, 5.0)
+        shares = np.array([s[1] for s in _STATES])
+        state = rng.choice(len(_STATES), len(self.suburb), p=shares / shares.sum())
+        low, high = (np.array([s[i] for s in _STATES])[state] for i in (2, 3))
+        postcode = low + (rng.random(len(state)) * (high - low + 1)).astype(np.int64)
+        self.suburb_postcode = _digit_strings(postcode, 4)  # one postcode and state per suburb
+        self.suburb_state = np.array([_STATES[i][0] for i in state], dtype=object)
+        names = _STREET_WORDS + [str(s) for s in self.surname[200:1200]]
+        self.street = np.array([f"{n} {t}" for n in names for t in _STREET_TYPES], dtype=object)
+        self.street_p = _zipf(len(self.street), 0.7, 10.0)[rng.permutation(len(self.street))]
+        self.numbers = np.array([str(i) for i in range(10_000)], dtype=object)  # shared objects
+        # QWERTY neighbours of each ASCII code (0-padded), for realistic substitutions
+        self.neighbours = np.zeros((128, 8), dtype=np.uint32)
+        self.neighbour_count = np.zeros(128, dtype=np.int64)
+        keys = [(r, c + 0.5 * r, k) for r, row in enumerate(_KEYBOARD) for c, k in enumerate(row)]
+        for r, x, k in keys:
+            near = [ord(o) for rr, xx, o in keys if abs(rr - r) <= 1 and abs(xx - x) <= 1]
+            near.remove(ord(k))
+            self.neighbours[ord(k), : len(near)] = near
+            self.neighbour_count[ord(k)] = len(near)
+        for array in vars(self).values():
+            array.flags.writeable = False
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
-    """Build vocabularies once, from a fixed seed: they must not depend on the table seed."""
-    rng = np.random.default_rng(20_240_601)
-    given = np.array(_GIVEN_NAMES, dtype=object)
-    given_p = _zipf(len(given), 0.9, 8.0)[rng.permutation(len(given))]
-    short = [_NICKNAMES.get(name, []) for name in _GIVEN_NAMES]
-    nicknames = np.full((len(given), max(map(len, short))), None, dtype=object)
-    for row, forms in enumerate(short):
-        nicknames[row, : len(forms)] = forms
-    composed = {o + m + e for o in _ONSETS for m in ("", "er", "ing", "el", "an") for e in _ENDINGS}
-    common = list(dict.fromkeys(_SURNAMES))
-    composed_list = sorted(composed - set(common))
-    surname = np.array(
-        common + [composed_list[i] for i in rng.permutation(len(composed_list))], dtype=object
-    )
-    suburbs = [h + t for h in _SUBURB_HEADS for t in _SUBURB_TAILS]
-    suburb = np.array([suburbs[i] for i in rng.permutation(len(suburbs))], dtype=object)
-    shares = np.array([s[1] for s in _STATES])
-    state_index = rng.choice(len(_STATES), len(suburb), p=shares / shares.sum())
-    low = np.array([s[2] for s in _STATES])[state_index]
-    high = np.array([s[3] for s in _STATES])[state_index]
-    postcode_number = low + (rng.random(len(suburb)) * (high - low + 1)).astype(np.int64)
-    street_names = _STREET_WORDS + [str(s) for s in surname[200:1200]]
-    street = np.array([f"{n} {t}" for n in street_names for t in _STREET_TYPES], dtype=object)
-    street_p = _zipf(len(street), 0.7, 10.0)[rng.permutation(len(street))]
-    neighbours = np.zeros((128, 8), dtype=np.uint32)
-    count = np.zeros(128, dtype=np.int64)
-    keys = [(r, c + 0.5 * r, k) for r, row in enumerate(_KEYBOARD) for c, k in enumerate(row)]
-    for r, x, k in keys:
-        near = [ord(o) for rr, xx, o in keys if o != k and abs(rr - r) <= 1 and abs(xx - x) <= 1]
-        neighbours[ord(k), : len(near)] = near
-        count[ord(k)] = len(near)
-    vocabulary = _Vocabulary(
-        given,
-        given_p,
-        nicknames,
-        pd.notna(nicknames).sum(axis=1),
-        surname,
-        _zipf(len(surname), 0.95, 20.0),
-        suburb,
-        _zipf(len(suburb), 0.6, 5.0),
-        _digit_strings(postcode_number, 4),
-        np.array([_STATES[i][0] for i in state_index], dtype=object),
-        street,
-        street_p,
-        np.array([str(i) for i in range(10_000)], dtype=object),
-        neighbours,
-        count,
-    )
-    for array in vocabulary:
-        array.flags.writeable = False
-    return vocabulary
+    return _Vocabulary()
 
 
 def _digit_strings(values: np.ndarray, width: int, prefix: str = "") -> np.ndarray:
@@ -414,7 +389,7 @@ def _corrupt(
     fields["date_of_birth"][r] = _from_codes(swapped[:, [0, 1, 2, 3, 6, 7, 4, 5]])
     for field in _MISSING_WEIGHTS:
         fields[field][rows(f"missing_{field}")] = None
-    # Belt and braces: a duplicate identical to its original would be an untestable "match".
+    # Belt and braces: a duplicate identical to its original would be a free true positive.
     unchanged = np.ones(m, dtype=bool)
     for field, before in source.items():
         unchanged &= fields[field] == before
@@ -472,10 +447,6 @@ def make_person_table(n_rows: int, duplicate_share: float = 0.3, seed: int = 0) 
     return pd.DataFrame(data, columns=list(COLUMNS), copy=False)
 
 
-def _entities(data: pd.DataFrame | pd.Series, entity_column: str) -> pd.Series:
-    return data if isinstance(data, pd.Series) else data[entity_column]
-
-
 def true_pair_count(data: pd.DataFrame | pd.Series, entity_column: str = "entity_id") -> int:
     """Number of true duplicate pairs, sum of ``k * (k - 1) / 2`` over entity sizes ``k``.
 
@@ -485,7 +456,8 @@ def true_pair_count(data: pd.DataFrame | pd.Series, entity_column: str = "entity
         data: A frame with an entity column, or the entity Series itself (as in ``febrl``).
         entity_column: The column naming each row's true entity; nulls are in no pair.
     """
-    sizes = _entities(data, entity_column).value_counts(dropna=True).to_numpy(dtype=np.int64)
+    entities = data if isinstance(data, pd.Series) else data[entity_column]
+    sizes = entities.value_counts(dropna=True).to_numpy(dtype=np.int64)
     return int((sizes * (sizes - 1) // 2).sum())
 
 
@@ -500,7 +472,7 @@ def true_pairs(data: pd.DataFrame | pd.Series, entity_column: str = "entity_id")
         data: A frame with an entity column, or the entity Series itself.
         entity_column: The column naming each row's true entity; nulls are in no pair.
     """
-    entities = _entities(data, entity_column)
+    entities = data if isinstance(data, pd.Series) else data[entity_column]
     index = entities.index
     codes = pd.factorize(entities)[0]
     positions = np.flatnonzero(codes >= 0)

@@ -94,9 +94,10 @@ def cluster(
     group = np.arange(n, dtype="int64")
     confidence = np.ones(n, dtype="float64")
     order = np.argsort(component[pair_left], kind="stable")
-    starts = np.searchsorted(component[pair_left][order], np.flatnonzero(sizes >= 2))
-    ends = np.r_[starts[1:], len(order)]
-    for members_component, start, end in zip(np.flatnonzero(sizes >= 2), starts, ends, strict=True):
+    multi = np.flatnonzero(sizes >= 2)
+    starts = np.searchsorted(component[pair_left][order], multi)
+    ends = np.r_[starts[1:], len(order)][: len(starts)]
+    for members_component, start, end in zip(multi, starts, ends, strict=True):
         members = np.flatnonzero(component == members_component)
         rows = order[start:end]
         _cluster_component(
@@ -180,6 +181,8 @@ def _cluster_component(
             "through other labelled records; fix the contradicting labels"
         )
     cannot = (membership.T @ blocked.astype(float) @ membership) > 0
+    unit_of = assigned.copy()
+    unit_cannot = cannot.copy()
     sizes = membership.sum(axis=0)
     active = np.ones(len(sizes), dtype=bool)
     while active.sum() > 1:
@@ -198,6 +201,12 @@ def _cluster_component(
         sizes[i] += sizes[j]
         active[j] = False
         assigned[assigned == j] = i
+    if len(sizes) > 2:
+        weights = _log_odds(similarity, threshold)
+        unit_cluster = np.zeros(len(sizes), dtype="int64")
+        unit_cluster[unit_of] = assigned
+        unit_cluster = _refine(membership.T @ weights @ membership, unit_cannot, unit_cluster)
+        assigned = unit_cluster[unit_of]
     for cluster_id in np.unique(assigned):
         inside = assigned == cluster_id
         group[members[inside]] = members[inside].min()
@@ -205,6 +214,44 @@ def _cluster_component(
         if count > 1:
             block = similarity[np.ix_(inside, inside)]
             confidence[members[inside]] = block.sum() / (count * (count - 1))
+
+
+def _log_odds(similarity: np.ndarray, threshold: float) -> np.ndarray:
+    """Pair weights for local moves: positive above the threshold, negative below."""
+    clipped = np.clip(similarity, 1e-6, 1 - 1e-6)
+    weights = np.log(clipped / (1 - clipped)) - np.log(threshold / (1 - threshold))
+    np.fill_diagonal(weights, 0.0)
+    return weights
+
+
+def _refine(weights: np.ndarray, cannot: np.ndarray, cluster_of: np.ndarray) -> np.ndarray:
+    """Move single units to the cluster they have the most log-odds weight with.
+
+    Greedy merging commits early: when a wrong link is the strongest pair it merges first,
+    and both of its records are then stranded away from their true groups. A unit moves only
+    when its summed weight to another cluster (or to none, weight 0) beats its summed weight
+    to its own, so one bad link still never carries a record across.
+    """
+    units = len(cluster_of)
+    for _ in range(10):
+        moved = False
+        for unit in range(units):
+            onehot = np.zeros((units, units))
+            onehot[np.arange(units), cluster_of] = 1.0
+            gain = weights[unit] @ onehot
+            blocked = (cannot[unit].astype(float) @ onehot) > 0
+            others = cluster_of != cluster_of[unit]
+            alone_cluster = int(np.setdiff1d(np.arange(units), cluster_of[others])[0])
+            gain[blocked] = -np.inf
+            current = gain[cluster_of[unit]]
+            best = int(np.argmax(gain))
+            target, value = (best, gain[best]) if gain[best] > 0 else (alone_cluster, 0.0)
+            if value > current + 1e-9 and target != cluster_of[unit]:
+                cluster_of[unit] = target
+                moved = True
+        if not moved:
+            break
+    return cluster_of
 
 
 def _merge_labels(labels: np.ndarray, x: int, y: int) -> None:

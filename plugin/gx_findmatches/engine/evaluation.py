@@ -125,7 +125,7 @@ def evaluate(
         features, y, soft_features, soft_probability, random_state=transform.random_state
     )
     return QualityReport(
-        area_under_pr_curve=float(average_precision_score(y, held_out)),
+        area_under_pr_curve=float(np.clip(average_precision_score(y, held_out), 0.0, 1.0)),
         precision=precision,
         recall=recall,
         f1=_f1(precision, recall),

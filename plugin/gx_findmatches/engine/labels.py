@@ -73,7 +73,7 @@ def label_pairs(labels: pd.DataFrame, primary_key: str, data_keys: pd.Series) ->
         {
             "set": _as_text(labels[SET_COLUMN]),
             "label": _as_text(labels[LABEL_COLUMN]),
-            "key": _as_text(labels[primary_key]),
+            "key": _as_text(labels[primary_key], strip=False),
         }
     )
     for column, name in (("set", SET_COLUMN), ("label", LABEL_COLUMN), ("key", primary_key)):
@@ -98,9 +98,11 @@ def label_pairs(labels: pd.DataFrame, primary_key: str, data_keys: pd.Series) ->
     return _expand(table)
 
 
-def _as_text(values: pd.Series) -> pd.Series:
-    """Values as stripped strings, with empty strings as missing; labels stay case-sensitive."""
-    text = values.astype("string").str.strip()
+def _as_text(values: pd.Series, strip: bool = True) -> pd.Series:
+    """Values as strings, empty ones missing; labels stay case-sensitive. Keys are never
+    stripped: ``"a "`` and ``"a"`` are different records."""
+    text = values.astype("string")
+    text = text.str.strip() if strip else text
     return pd.Series(
         [None if pd.isna(v) or v == "" else str(v) for v in text], index=values.index, dtype=object
     )

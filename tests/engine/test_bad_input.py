@@ -1,0 +1,455 @@
+"""Unusable input fails early with the specific error class and a message naming the problem.
+
+The same holds at the command line: exit code 2, the message on stderr, and no output file.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sklearn.exceptions
+from gx_findmatches import (
+    CandidatePairLimitError,
+    ColumnError,
+    EmptyTableError,
+    FindMatches,
+    FindMatchesError,
+    InputError,
+    LabelError,
+    ModelFileError,
+    NotFittedError,
+    ParameterError,
+    PrimaryKeyError,
+)
+from gx_findmatches.cli import main
+from gx_findmatches.datasets.febrl import PRIMARY_KEY
+from sklearn.utils.validation import check_is_fitted
+
+KEY = PRIMARY_KEY
+
+
+@pytest.fixture(scope="module")
+def small(febrl3: pd.DataFrame) -> pd.DataFrame:
+    """300 real FEBRL3 records: enough to fit in well under a second."""
+    return febrl3.head(300).reset_index(drop=True).copy()
+
+
+def _labels(small: pd.DataFrame, rows: list[tuple[str, str, int]]) -> pd.DataFrame:
+    """A Glue label table from (labeling_set_id, label, row number in ``small``)."""
+    parts = [small.iloc[[row]].assign(labeling_set_id=s, label=label) for s, label, row in rows]
+    table = pd.concat(parts, ignore_index=True)
+    return table[["labeling_set_id", "label", *small.columns]]
+
+
+@contextmanager
+def _raises(error: type[Exception], *words: str) -> Iterator[None]:
+    """``pytest.raises`` that also checks the message names the problem (case-insensitive)."""
+    with pytest.raises(error) as info:
+        yield
+    assert isinstance(info.value, FindMatchesError)
+    message = str(info.value).lower()
+    for word in words:
+        assert word.lower() in message, f"{word!r} not in message: {message}"
+
+
+# ------------------------------------------------------------------------------- tables
+def test_not_a_dataframe() -> None:
+    with _raises(InputError, "dataframe", "list"):
+        FindMatches(primary_key=KEY).fit([{"rec_id": "a"}])  # type: ignore[arg-type]
+
+
+def test_missing_primary_key_column(small: pd.DataFrame) -> None:
+    with _raises(PrimaryKeyError, "'customer_id'", "not in the table"):
+        FindMatches(primary_key="customer_id").fit(small)
+
+
+def test_duplicate_primary_key(small: pd.DataFrame) -> None:
+    frame = small.copy()
+    frame.loc[5, KEY] = frame.loc[3, KEY]
+    with _raises(PrimaryKeyError, "duplicate", str(frame.loc[3, KEY])):
+        FindMatches(primary_key=KEY).fit(frame)
+
+
+def test_null_primary_key(small: pd.DataFrame) -> None:
+    frame = small.copy()
+    frame.loc[[4, 9], KEY] = None
+    with _raises(PrimaryKeyError, "null", "2 row(s)", "[4, 9]"):
+        FindMatches(primary_key=KEY).fit(frame)
+
+
+def test_unknown_column_in_columns(small: pd.DataFrame) -> None:
+    with _raises(ColumnError, "unknown column", "'middle_name'"):
+        FindMatches(primary_key=KEY, columns=["surname", "middle_name"]).fit(small)
+
+
+def test_unknown_column_kind(small: pd.DataFrame) -> None:
+    with _raises(ColumnError, "'surname'", "unknown kind", "'fuzzy'"):
+        FindMatches(primary_key=KEY, columns={"surname": "fuzzy"}).fit(small)
+
+
+def test_missing_partition_column(small: pd.DataFrame) -> None:
+    with _raises(ColumnError, "partition column", "'region'"):
+        FindMatches(primary_key=KEY, partition_by="region").fit(small)
+
+
+def test_empty_table(small: pd.DataFrame) -> None:
+    with _raises(EmptyTableError, "no rows"):
+        FindMatches(primary_key=KEY).fit(small.iloc[0:0])
+
+
+def test_column_entirely_null(small: pd.DataFrame) -> None:
+    frame = small.assign(notes=None)
+    with _raises(ColumnError, "'notes'", "entirely null"):
+        FindMatches(primary_key=KEY).fit(frame)
+
+
+def test_table_already_has_output_columns(small: pd.DataFrame) -> None:
+    frame = small.assign(match_id=small[KEY])
+    with _raises(InputError, "match_id", "output column"):
+        FindMatches(primary_key=KEY).fit(frame)
+
+
+# ------------------------------------------------------------------------------- parameters
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("precision_recall_tradeoff", 1.5, ("precision_recall_tradeoff", "between 0 and 1")),
+        ("precision_recall_tradeoff", -0.1, ("precision_recall_tradeoff", "between 0 and 1")),
+        ("accuracy_cost_tradeoff", 2, ("accuracy_cost_tradeoff", "between 0 and 1")),
+        ("accuracy_cost_tradeoff", "high", ("accuracy_cost_tradeoff", "number", "'high'")),
+        ("precision_recall_tradeoff", True, ("precision_recall_tradeoff", "number")),
+        ("max_candidate_pairs", 0, ("max_candidate_pairs", "positive integer")),
+    ],
+)
+def test_out_of_range_parameter(
+    small: pd.DataFrame, name: str, value: object, words: tuple[str, ...]
+) -> None:
+    with _raises(ParameterError, *words):
+        FindMatches(primary_key=KEY, **{name: value}).fit(small)
+
+
+def test_out_of_range_tradeoff_at_match_time(
+    febrl3_unsupervised: FindMatches, small: pd.DataFrame
+) -> None:
+    transform = copy.deepcopy(febrl3_unsupervised)
+    transform.set_params(precision_recall_tradeoff=7)
+    with _raises(ParameterError, "precision_recall_tradeoff", "between 0 and 1"):
+        transform.match(small)
+
+
+def test_candidate_pair_limit(small: pd.DataFrame) -> None:
+    with _raises(CandidatePairLimitError, "more than 10 candidate pairs", "max_candidate_pairs"):
+        FindMatches(primary_key=KEY, max_candidate_pairs=10).fit(small)
+
+
+# ------------------------------------------------------------------------------- labels
+@pytest.mark.parametrize("dropped", ["labeling_set_id", "label", KEY])
+def test_label_table_without_required_column(small: pd.DataFrame, dropped: str) -> None:
+    labels = _labels(small, [("s1", "A", 0), ("s1", "B", 1)]).drop(columns=dropped)
+    with _raises(LabelError, "lacks column", repr(dropped)):
+        FindMatches(primary_key=KEY).fit(small, labels)
+
+
+def test_label_key_not_in_data(small: pd.DataFrame) -> None:
+    labels = _labels(small, [("s1", "A", 0), ("s1", "B", 1)])
+    labels.loc[1, KEY] = "rec-no-such-record"
+    with _raises(LabelError, "not in the data", "rec-no-such-record"):
+        FindMatches(primary_key=KEY).fit(small, labels)
+
+
+def test_label_with_empty_key(small: pd.DataFrame) -> None:
+    labels = _labels(small, [("s1", "A", 0), ("s1", "B", 1)])
+    labels.loc[1, KEY] = None
+    with _raises(LabelError, "empty", repr(KEY)):
+        FindMatches(primary_key=KEY).fit(small, labels)
+
+
+def test_labeling_set_of_one_record(small: pd.DataFrame) -> None:
+    labels = _labels(small, [("s1", "A", 0), ("s1", "B", 1), ("lonely", "A", 2)])
+    with _raises(LabelError, "'lonely'", "single record"):
+        FindMatches(primary_key=KEY).fit(small, labels)
+
+
+def test_record_with_two_labels_in_one_set(small: pd.DataFrame) -> None:
+    labels = _labels(small, [("s1", "A", 0), ("s1", "B", 0), ("s1", "A", 1)])
+    with _raises(LabelError, repr(small.loc[0, KEY]), "different labels"):
+        FindMatches(primary_key=KEY).fit(small, labels)
+
+
+def test_contradicting_labels_across_sets(small: pd.DataFrame) -> None:
+    labels = _labels(small, [("s1", "A", 0), ("s1", "A", 1), ("s2", "A", 0), ("s2", "B", 1)])
+    with _raises(LabelError, "contradict", "'s1'", "'s2'"):
+        FindMatches(primary_key=KEY).fit(small, labels)
+
+
+def test_labels_contradicting_through_other_records(small: pd.DataFrame) -> None:
+    """0~1 and 1~2 are labelled matches, 0/2 a non-match: enforcing them is impossible."""
+    labels = _labels(
+        small,
+        [
+            ("s1", "A", 0),
+            ("s1", "A", 1),
+            ("s2", "A", 1),
+            ("s2", "A", 2),
+            ("s3", "A", 0),
+            ("s3", "B", 2),
+        ],
+    )
+    transform = FindMatches(primary_key=KEY, enforce_provided_labels=True).fit(small, labels)
+    with _raises(LabelError, "match and also that they do not"):
+        transform.match(small)
+
+
+# ------------------------------------------------------------------------------- fitting
+@pytest.mark.parametrize("method", ["transform", "match"])
+def test_use_before_fit(small: pd.DataFrame, method: str) -> None:
+    transform = FindMatches(primary_key=KEY)
+    with pytest.raises(NotFittedError, match="not fitted") as info:
+        getattr(transform, method)(small)
+    assert isinstance(info.value, sklearn.exceptions.NotFittedError)
+    assert isinstance(info.value, FindMatchesError)
+
+
+def test_use_before_fit_is_sklearn_not_fitted(small: pd.DataFrame, tmp_path: Path) -> None:
+    transform = FindMatches(primary_key=KEY)
+    with pytest.raises(sklearn.exceptions.NotFittedError):
+        transform.transform(small)
+    with pytest.raises(sklearn.exceptions.NotFittedError):
+        transform.save(tmp_path / "model.json")
+    assert not (tmp_path / "model.json").exists()
+    with pytest.raises(sklearn.exceptions.NotFittedError):
+        check_is_fitted(transform)
+    check_is_fitted(transform.fit(small))  # and fitted, it passes sklearn's own check
+
+
+# ------------------------------------------------------------------------------- model files
+def test_load_missing_model_file(tmp_path: Path) -> None:
+    with _raises(ModelFileError, "no transform file", str(tmp_path / "absent.json")):
+        FindMatches.load(tmp_path / "absent.json")
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"this is not json {", ("not a json transform file",)),
+        (b"\x80\x04\x95\x00\xff\xfe binary", ("not a json transform file",)),
+        (
+            json.dumps({"name": "a model", "weights": [1, 2]}).encode(),
+            ("not a gx-findmatches transform file",),
+        ),
+        (json.dumps([1, 2, 3]).encode(), ("not a gx-findmatches transform file",)),
+        (
+            json.dumps({"format": "gx-findmatches-transform", "version": 99}).encode(),
+            ("version 99", "not supported"),
+        ),
+        (json.dumps({"format": "gx-findmatches-transform", "version": 1}).encode(), ("damaged",)),
+    ],
+    ids=["text", "binary", "foreign-object", "foreign-list", "future-version", "damaged"],
+)
+def test_load_bad_model_file(tmp_path: Path, content: bytes, words: tuple[str, ...]) -> None:
+    path = tmp_path / "model.json"
+    path.write_bytes(content)
+    with _raises(ModelFileError, *words):
+        FindMatches.load(path)
+
+
+# ------------------------------------------------------------------------------- CLI
+@pytest.fixture
+def data_csv(small: pd.DataFrame, tmp_path: Path) -> Path:
+    path = tmp_path / "data.csv"
+    small.to_csv(path, index=False)
+    return path
+
+
+def _run_cli(
+    argv: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path, *words: str
+) -> None:
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err.startswith("error: ") or "\nerror: " in captured.err
+    error_line = next(line for line in captured.err.splitlines() if line.startswith("error: "))
+    for word in words:
+        assert word.lower() in error_line.lower(), f"{word!r} not in {error_line!r}"
+    assert captured.out == ""
+    after = sorted(p.name for p in tmp_path.iterdir())
+    assert after == before, f"files written on failure: {set(after) - set(before)}"
+
+
+def test_cli_missing_data_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _run_cli(
+        [
+            "match",
+            "--data",
+            str(tmp_path / "absent.csv"),
+            "--primary-key",
+            KEY,
+            "--out",
+            str(tmp_path / "out.csv"),
+        ],
+        capsys,
+        tmp_path,
+        "no file",
+        "absent.csv",
+    )
+
+
+def test_cli_unknown_data_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], small: pd.DataFrame
+) -> None:
+    source = tmp_path / "data.xlsx"
+    source.write_bytes(b"PK\x03\x04 not really a workbook")
+    _run_cli(
+        ["match", "--data", str(source), "--primary-key", KEY, "--out", str(tmp_path / "out.csv")],
+        capsys,
+        tmp_path,
+        "unknown table format",
+        "'.xlsx'",
+    )
+
+
+def test_cli_unknown_output_format(
+    data_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run_cli(
+        [
+            "match",
+            "--data",
+            str(data_csv),
+            "--primary-key",
+            KEY,
+            "--out",
+            str(tmp_path / "out.xlsx"),
+        ],
+        capsys,
+        tmp_path,
+        "unknown table format",
+        "'.xlsx'",
+    )
+
+
+def test_cli_duplicate_key(
+    small: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frame = small.copy()
+    frame.loc[10, KEY] = frame.loc[2, KEY]
+    source = tmp_path / "data.csv"
+    frame.to_csv(source, index=False)
+    _run_cli(
+        [
+            "match",
+            "--data",
+            str(source),
+            "--primary-key",
+            KEY,
+            "--out",
+            str(tmp_path / "out.parquet"),
+        ],
+        capsys,
+        tmp_path,
+        "duplicate",
+        str(frame.loc[2, KEY]),
+    )
+
+
+def test_cli_label_file_without_label_column(
+    small: pd.DataFrame, data_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = _labels(small, [("s1", "A", 0), ("s1", "B", 1)]).drop(columns="label")
+    label_path = tmp_path / "labels.csv"
+    labels.to_csv(label_path, index=False)
+    _run_cli(
+        [
+            "match",
+            "--data",
+            str(data_csv),
+            "--primary-key",
+            KEY,
+            "--labels",
+            str(label_path),
+            "--out",
+            str(tmp_path / "out.csv"),
+            "--save-model",
+            str(tmp_path / "model.json"),
+        ],
+        capsys,
+        tmp_path,
+        "lacks column",
+        "'label'",
+    )
+
+
+def test_cli_label_file_not_a_table(
+    data_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    label_path = tmp_path / "labels.parquet"
+    label_path.write_bytes(b"definitely not parquet")
+    _run_cli(
+        [
+            "match",
+            "--data",
+            str(data_csv),
+            "--primary-key",
+            KEY,
+            "--labels",
+            str(label_path),
+            "--out",
+            str(tmp_path / "out.csv"),
+        ],
+        capsys,
+        tmp_path,
+        "cannot read",
+        "labels.parquet",
+    )
+
+
+def test_cli_evaluate_with_malformed_labels(
+    small: pd.DataFrame, data_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = _labels(small, [("s1", "A", 0), ("s1", "A", 1), ("s2", "A", 0), ("s2", "B", 1)])
+    label_path = tmp_path / "labels.tsv"
+    labels.to_csv(label_path, sep="\t", index=False)
+    _run_cli(
+        [
+            "evaluate",
+            "--data",
+            str(data_csv),
+            "--primary-key",
+            KEY,
+            "--labels",
+            str(label_path),
+            "--json",
+        ],
+        capsys,
+        tmp_path,
+        "contradict",
+    )
+
+
+def test_cli_out_of_range_tradeoff(
+    data_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run_cli(
+        [
+            "match",
+            "--data",
+            str(data_csv),
+            "--primary-key",
+            KEY,
+            "--precision-recall-tradeoff",
+            "1.5",
+            "--out",
+            str(tmp_path / "out.csv"),
+        ],
+        capsys,
+        tmp_path,
+        "precision_recall_tradeoff",
+        "between 0 and 1",
+    )
