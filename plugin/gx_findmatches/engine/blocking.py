@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 
 import jellyfish
 import numpy as np
@@ -28,14 +29,14 @@ from recordlinkage.base import BaseIndexAlgorithm
 from ..errors import CandidatePairLimitError
 from .comparison import PreparedColumn
 
-# Key families per column kind, each with the accuracy_cost_tradeoff at which it switches on.
-_KEY_FAMILIES: dict[str, tuple[tuple[str, float], ...]] = {
-    "name": (("exact", 0.0), ("soundex", 0.25), ("metaphone", 0.5), ("prefix3", 0.75)),
-    "text": (("exact", 0.0), ("sorted_tokens", 0.25), ("first_token", 0.5), ("prefix5", 0.75)),
-    "code": (("exact", 0.0), ("prefix3", 0.75), ("suffix3", 0.75)),
-    "date": (("exact", 0.0), ("unordered_day_month", 0.25), ("year_month", 0.9)),
-    "number": (("exact", 0.0),),
-    "categorical": (("exact", 0.0),),
+# Blocking key transforms per column kind.
+_KEY_FAMILIES: dict[str, tuple[str, ...]] = {
+    "name": ("exact", "soundex", "metaphone", "prefix3"),
+    "text": ("exact", "sorted_tokens", "first_token", "prefix5"),
+    "code": ("exact", "prefix3", "suffix3"),
+    "date": ("exact", "unordered_day_month", "year_month"),
+    "number": ("exact",),
+    "categorical": ("exact",),
 }
 
 
@@ -78,12 +79,36 @@ def key_codes(column: PreparedColumn, transform: str) -> np.ndarray:
     return np.where(column.missing | (codes < 0), -1, result).astype("int64")
 
 
+class KeyCodes:
+    """Blocking-key codes of one table, each single key computed once and reused."""
+
+    def __init__(self, columns: Sequence[PreparedColumn], partition: np.ndarray) -> None:
+        self._columns = {c.spec.name: c for c in columns}
+        self._partition = partition
+        self._singles: dict[tuple[str, str], np.ndarray] = {}
+
+    def compound(self, key: tuple[tuple[str, str], ...]) -> np.ndarray:
+        """Codes of a key whose parts ``(column, transform)`` must all agree, within the
+        partition."""
+        parts = []
+        for part in key:
+            if part not in self._singles:
+                column, transform = part
+                self._singles[part] = combine_codes(
+                    key_codes(self._columns[column], transform), self._partition
+                )
+            parts.append(self._singles[part])
+        return parts[0] if len(parts) == 1 else combine_codes(*parts)
+
+
 def combine_codes(*arrays: np.ndarray) -> np.ndarray:
     """Codes of the compound key (all parts must agree); -1 where any part is missing."""
     present = np.logical_and.reduce([a >= 0 for a in arrays])
-    stacked = np.stack([np.where(present, a, 0) for a in arrays], axis=1)
-    _, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    return np.where(present, inverse.reshape(-1), -1).astype("int64")
+    combined = np.zeros(len(arrays[0]), dtype="int64")
+    for part in arrays:
+        # re-densify before each step so the mixed-radix code can never overflow int64
+        combined, _ = pd.factorize(combined * (int(part.max(initial=0)) + 1) + np.maximum(part, 0))
+    return np.where(present, combined, -1).astype("int64")
 
 
 def pair_count(codes: np.ndarray) -> int:
@@ -137,8 +162,8 @@ class BlockingPlan:
         keys: compound keys, each a tuple of (column, key transform) that must all agree.
         window: sorted-neighbourhood window over the name columns (0 = no such pass).
         neighbourhood_columns: the columns concatenated for the sorted-neighbourhood pass.
-        budget: the per-key pair budget the keys were chosen under.
-        rejected: keys left out because they exceeded the budget, with their pair counts.
+        budget: the pair budget the keys were chosen under.
+        rejected: single keys used neither alone nor in a combination, with pair counts.
     """
 
     keys: tuple[tuple[tuple[str, str], ...], ...]
@@ -161,38 +186,44 @@ class BlockingPlan:
 def plan_blocking(
     columns: Sequence[PreparedColumn], partition: np.ndarray, accuracy_cost_tradeoff: float
 ) -> BlockingPlan:
-    """Choose keys whose pair counts fit the budget that ``accuracy_cost_tradeoff`` sets."""
+    """Choose blocking keys, most specific first, until the pair budget is spent.
+
+    The universe of keys does not depend on the trade-off: every key family of every column,
+    plus two-column combinations of the *coarse* keys (over ``5 n`` pairs alone, a bound
+    fixed by the table size). Keys are taken in ascending pair count while the running total
+    fits the budget ``n (5 + 95 t)``; a combination is dropped (and its cost refunded) once
+    one of its parts is taken whole, since the part covers it. A larger budget takes a longer
+    prefix of the same order, so a higher ``accuracy_cost_tradeoff`` never loses a pair.
+    """
     n = len(partition)
     act = float(accuracy_cost_tradeoff)
     budget = max(10_000, int(n * (5 + 95 * act)))
-    single: dict[tuple[str, str], np.ndarray] = {}
-    for column in columns:
-        for transform, switch_on in _KEY_FAMILIES[column.spec.kind]:
-            if act >= switch_on:
-                single[(column.spec.name, transform)] = combine_codes(
-                    key_codes(column, transform), partition
-                )
-    accepted: list[tuple[tuple[str, str], ...]] = []
-    over: list[tuple[int, tuple[str, str]]] = []
-    rejected: dict[str, int] = {}
-    for key, codes in single.items():
-        cost = pair_count(codes)
-        if cost <= budget:
-            accepted.append((key,))
-        else:
-            over.append((cost, key))
-    over.sort()
-    for i, (cost_a, key_a) in enumerate(over):
-        combined_any = False
-        for _, key_b in over[i + 1 :]:
-            if key_b[0] == key_a[0]:
-                continue
-            codes = combine_codes(single[key_a], single[key_b])
-            if pair_count(codes) <= budget:
-                accepted.append((key_a, key_b))
-                combined_any = True
-        if not combined_any:
-            rejected[f"{key_a[0]}:{key_a[1]}"] = cost_a
+    keys = KeyCodes(columns, partition)
+    singles = [(c.spec.name, t) for c in columns for t in _KEY_FAMILIES[c.spec.kind]]
+    costs: dict[tuple[tuple[str, str], ...], int] = {
+        (key,): pair_count(keys.compound((key,))) for key in singles
+    }
+    coarse = [key for key in singles if costs[(key,)] > 5 * n]
+    for a, b in combinations(coarse, 2):
+        if a[0] != b[0]:
+            costs[(a, b)] = pair_count(keys.compound((a, b)))
+    accepted: dict[tuple[tuple[str, str], ...], int] = {}
+    spent = 0
+    for key, cost in sorted(costs.items(), key=lambda item: (item[1], item[0])):
+        if cost == 0:
+            continue
+        if spent + cost > budget:
+            break
+        if len(key) == 1:
+            covered = [k for k in accepted if len(k) > 1 and key[0] in k]
+            spent -= sum(accepted.pop(k) for k in covered)
+        accepted[key] = cost
+        spent += cost
+    rejected = {
+        " & ".join(f"{c}:{t}" for c, t in key): cost
+        for key, cost in costs.items()
+        if len(key) == 1 and key not in accepted and not any(key[0] in k for k in accepted)
+    }
     name_columns = tuple(c.spec.name for c in columns if c.spec.kind == "name")
     window = 3 + round(8 * act) if name_columns else 0
     return BlockingPlan(tuple(accepted), window, name_columns, budget, rejected)
@@ -211,12 +242,11 @@ def candidate_pairs(
     """
     by_name = {c.spec.name: c for c in columns}
     n = len(partition)
+    keys = KeyCodes(columns, partition)
     encoded: list[np.ndarray] = []
     total = 0
     for key in plan.keys:
-        codes = combine_codes(
-            *(key_codes(by_name[col], transform) for col, transform in key), partition
-        )
+        codes = keys.compound(key)
         total += pair_count(codes)
         _check_limit(total, max_pairs, plan)
         left, right = pairs_within_groups(codes)
