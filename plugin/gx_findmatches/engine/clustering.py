@@ -63,14 +63,24 @@ def cluster(
     threshold: float,
     score: PairScorer,
     constraints: Constraints,
+    frozen: np.ndarray | None = None,
     max_component_size: int = 300,
 ) -> Clusters:
-    """Group ``n`` records from scored candidate pairs (see the module docstring)."""
+    """Group ``n`` records from scored candidate pairs (see the module docstring).
+
+    Args:
+        frozen: for incremental matching, each record's existing group (-1 for new records).
+            Records of one frozen group stay together, two frozen groups never merge, and
+            pairs between frozen records are never scored.
+    """
     known = _PairLookup(n, left, right, probability)
     strong = probability >= threshold
-    edge_left = np.concatenate([left[strong], constraints.must_left])
-    edge_right = np.concatenate([right[strong], constraints.must_right])
-    edge_prob = np.concatenate([probability[strong], np.ones(len(constraints.must_left))])
+    chain_left, chain_right = _frozen_chains(frozen)
+    edge_left = np.concatenate([left[strong], constraints.must_left, chain_left])
+    edge_right = np.concatenate([right[strong], constraints.must_right, chain_right])
+    edge_prob = np.concatenate(
+        [probability[strong], np.ones(len(constraints.must_left) + len(chain_left))]
+    )
     cannot = _PairLookup(
         n, constraints.cannot_left, constraints.cannot_right, np.ones(len(constraints.cannot_left))
     )
@@ -81,15 +91,21 @@ def cluster(
     sizes = np.bincount(component)
     in_big = sizes[component] >= 2
     pair_left, pair_right = pairs_within_groups(np.where(in_big, component, -1))
-    pair_prob = known.get(pair_left, pair_right)
-    unknown = np.isnan(pair_prob)
-    if unknown.any():
-        pair_prob[unknown] = score(pair_left[unknown], pair_right[unknown])
-    must = _PairLookup(
+    must_lookup = _PairLookup(
         n, constraints.must_left, constraints.must_right, np.ones(len(constraints.must_left))
     )
-    pair_prob[must.contains(pair_left, pair_right)] = 1.0
+    must = must_lookup.contains(pair_left, pair_right)
     forbidden = cannot.contains(pair_left, pair_right)
+    if frozen is not None:
+        both = (frozen[pair_left] >= 0) & (frozen[pair_right] >= 0)
+        same = frozen[pair_left] == frozen[pair_right]
+        must |= both & same
+        forbidden |= both & ~same
+    pair_prob = known.get(pair_left, pair_right)
+    unknown = np.isnan(pair_prob) & ~must & ~forbidden
+    if unknown.any():
+        pair_prob[unknown] = score(pair_left[unknown], pair_right[unknown])
+    pair_prob[must] = 1.0
     pair_prob[forbidden] = 0.0
     group = np.arange(n, dtype="int64")
     confidence = np.ones(n, dtype="float64")
@@ -106,7 +122,7 @@ def cluster(
             pair_right[rows],
             pair_prob[rows],
             forbidden[rows],
-            must,
+            must[rows],
             threshold,
             group,
             confidence,
@@ -117,6 +133,17 @@ def cluster(
     np.maximum.at(best, right, probability)
     confidence[singles] = 1.0 - best[singles]
     return Clusters(group, confidence)
+
+
+def _frozen_chains(frozen: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Edges chaining each frozen group's records, so a group enters a component whole."""
+    if frozen is None:
+        empty = np.empty(0, dtype="int64")
+        return empty, empty
+    members = np.flatnonzero(frozen >= 0)
+    members = members[np.argsort(frozen[members], kind="stable")]
+    same = frozen[members[1:]] == frozen[members[:-1]]
+    return members[:-1][same], members[1:][same]
 
 
 def _bounded_components(
@@ -153,7 +180,7 @@ def _cluster_component(
     right: np.ndarray,
     prob: np.ndarray,
     forbidden: np.ndarray,
-    must: _PairLookup,
+    must: np.ndarray,
     threshold: float,
     group: np.ndarray,
     confidence: np.ndarray,
@@ -168,8 +195,7 @@ def _cluster_component(
     blocked = np.zeros((k, k), dtype=bool)
     blocked[a[forbidden], b[forbidden]] = blocked[b[forbidden], a[forbidden]] = True
     assigned = np.arange(k)
-    is_must = must.contains(left, right)
-    for x, y in zip(a[is_must], b[is_must], strict=True):
+    for x, y in zip(a[must], b[must], strict=True):
         _merge_labels(assigned, x, y)
     cluster_ids, assigned = np.unique(assigned, return_inverse=True)
     membership = np.zeros((k, len(cluster_ids)))

@@ -25,6 +25,7 @@ class MatchSummary:
     largest_group: int
     model: str
     seconds: dict[str, float] = field(default_factory=dict)
+    skipped_pairs: int = 0  # incremental runs: candidate pairs between two existing records
 
     @property
     def total_seconds(self) -> float:

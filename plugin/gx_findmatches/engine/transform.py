@@ -185,10 +185,38 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             table = prepare_table(
                 X, self.primary_key, self.partition_by, self.column_plan_.compared
             )
+        return self._match_prepared(X, table, timer)
+
+    def match_incremental(self, existing: pd.DataFrame, new: pd.DataFrame) -> MatchResult:
+        """Match new records against an already matched table (Glue's FindIncrementalMatches).
+
+        Existing ``match_id`` values never change; new records join existing groups or form
+        new ones; only new-vs-all pairs are compared (see :mod:`.incremental`).
+        """
+        from .incremental import match_incremental
+
+        return match_incremental(self, existing, new)
+
+    def _match_prepared(
+        self,
+        X: pd.DataFrame,
+        table: PreparedTable,
+        timer: Timer,
+        new: np.ndarray | None = None,
+        frozen_ids: np.ndarray | None = None,
+    ) -> MatchResult:
+        """Block, score and cluster a prepared table; ``new`` / ``frozen_ids`` (per record in
+        key order) restrict the work to new records for incremental matching."""
         with timer("blocking"):
             left, right = candidate_pairs(
                 self.blocking_plan_, table.columns, table.partition, self.max_candidate_pairs
             )
+            skipped = 0
+            if new is not None:
+                keep = new[left] | new[right]
+                skipped = int((~keep).sum())
+                left, right = left[keep], right[keep]
+        frozen = None if frozen_ids is None else pd.factorize(frozen_ids)[0]
         with timer("scoring"):
             probability = self._probability(table, left, right)
         with timer("clustering"):
@@ -200,8 +228,11 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
                 self.threshold_,
                 score=lambda a, b: self._probability(table, a, b),
                 constraints=self._constraints(table),
+                frozen=frozen,
             )
-        return self._result(X, table, left, right, probability, clusters, timer.seconds)
+        return self._result(
+            X, table, left, right, probability, clusters, timer.seconds, frozen_ids, skipped
+        )
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """The input plus ``match_id`` and ``match_confidence_score`` (see :meth:`match`)."""
@@ -257,9 +288,15 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         probability: np.ndarray,
         clusters: Any,
         seconds: dict[str, float],
+        frozen_ids: np.ndarray | None = None,
+        skipped_pairs: int = 0,
     ) -> MatchResult:
         keys = table.keys.to_numpy()
         match_id = keys[clusters.group]
+        if frozen_ids is not None:  # a group holding existing records keeps their match_id
+            kept = pd.Series(frozen_ids).groupby(clusters.group).first()
+            inherited = kept.reindex(clusters.group).to_numpy()
+            match_id = np.where(pd.isna(inherited), match_id, inherited)
         frame = X.copy()
         frame["match_id"] = table.restore_order(match_id)
         frame["match_confidence_score"] = table.restore_order(clusters.confidence)
@@ -282,6 +319,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             groups_with_duplicates=int((group_sizes > 1).sum()),
             records_in_duplicate_groups=int(group_sizes[group_sizes > 1].sum()),
             largest_group=int(group_sizes.max()),
+            skipped_pairs=skipped_pairs,
             model=self.model_kind_,
             seconds=seconds,
         )
@@ -294,6 +332,30 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         return MatchResult(frame, pairs, summary)
 
     # ----------------------------------------------------------------------------- helpers
+    def labeling_sets(
+        self,
+        X: pd.DataFrame,
+        n_sets: int = 10,
+        set_size: int = 10,
+        exclude_keys: Sequence[object] = (),
+        strategy: str = "active",
+        suggest: bool = True,
+    ) -> pd.DataFrame:
+        """A Glue labeling file of the records the model is least sure about (see
+        :mod:`.labeling_sets`); works before ``fit`` too."""
+        from .labeling_sets import generate_labeling_sets
+
+        return generate_labeling_sets(
+            self,
+            X,
+            n_sets,
+            set_size,
+            exclude_keys,
+            strategy,  # type: ignore[arg-type]
+            suggest,
+            self.random_state,
+        )
+
     def evaluate(self, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5) -> Any:
         """Cross-validated quality estimate from labels (see :mod:`.evaluation`)."""
         from .evaluation import evaluate

@@ -1,0 +1,188 @@
+"""Labeling-set generation (Glue's LABELING_SET_GENERATION): the active-learning step.
+
+A labeling set is a question for a person: "group these ~10 records into matching records".
+Random rows make useless questions (they almost never match), so each set is grown around the
+pair the current model is *least sure about* (probability closest to the threshold), then
+filled with that pair's strongest candidate neighbours: the set holds likely matches and near
+misses together, exactly where a label moves the decision boundary. Records already labelled
+are never asked again, and no record appears in two sets of one file. With no fitted model
+yet, the unsupervised model is fitted first, so the first round needs no labels.
+
+The output is a Glue label file with ``label`` empty, plus an optional ``suggested_label``
+column holding the model's current grouping of each set, for a person to correct rather than
+start from scratch (ignored on import).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from ..errors import ParameterError
+from .blocking import candidate_pairs, pairs_within_groups
+from .clustering import Constraints, cluster
+from .labels import LABEL_COLUMN, RECOMMENDED_MAX_SET_SIZE, SET_COLUMN
+from .prepared import PreparedTable, prepare_table
+
+if TYPE_CHECKING:
+    from .transform import FindMatches
+
+SUGGESTION_COLUMN = "suggested_label"
+
+
+def generate_labeling_sets(
+    transform: FindMatches,
+    X: pd.DataFrame,
+    n_sets: int = 10,
+    set_size: int = 10,
+    exclude_keys: Iterable[object] = (),
+    strategy: Literal["active", "random"] = "active",
+    suggest: bool = True,
+    random_state: int = 0,
+    set_prefix: str | None = None,
+) -> pd.DataFrame:
+    """Write labeling sets for ``X`` (see the module docstring).
+
+    Args:
+        transform: the current transform; fitted (unsupervised) first when it is not.
+        X: the table to label.
+        n_sets: number of sets (Glue's default file has about 10).
+        set_size: records per set, 2 to 50 (Glue warns that larger sets label poorly).
+        exclude_keys: primary keys already labelled; they are never asked again.
+        strategy: ``active`` (uncertain pairs and their neighbours) or ``random`` rows, the
+            baseline active learning is measured against.
+        suggest: add the ``suggested_label`` helper column.
+        random_state: seed for tie-breaking and the random strategy.
+        set_prefix: prefix of the ``labeling_set_id`` values; by default a fresh random one,
+            so sets from different files never share an id (a shared id would merge two
+            sets into one on import).
+    """
+    if not 2 <= set_size <= RECOMMENDED_MAX_SET_SIZE:
+        raise ParameterError(
+            f"set_size must be between 2 and {RECOMMENDED_MAX_SET_SIZE} (Glue recommends "
+            f"10-20; larger sets give poor labels), got {set_size}"
+        )
+    if n_sets < 1:
+        raise ParameterError(f"n_sets must be at least 1, got {n_sets}")
+    fitted = transform if hasattr(transform, "fellegi_sunter_") else clone(transform).fit(X)
+    table = prepare_table(X, fitted.primary_key, fitted.partition_by, fitted.column_plan_.compared)
+    excluded = set(map(str, exclude_keys))
+    available = ~table.keys.astype(str).isin(excluded).to_numpy()
+    rng = np.random.default_rng(random_state)
+    if strategy == "random":
+        sets = _random_sets(available, n_sets, set_size, rng)
+    else:
+        sets = _active_sets(fitted, table, available, n_sets, set_size, rng)
+    prefix = set_prefix if set_prefix is not None else f"{uuid.uuid4().hex[:8]}-"
+    return _labeling_file(fitted, X, table, sets, suggest, prefix)
+
+
+def _active_sets(
+    fitted: FindMatches,
+    table: PreparedTable,
+    available: np.ndarray,
+    n_sets: int,
+    set_size: int,
+    rng: np.random.Generator,
+) -> list[np.ndarray]:
+    left, right = candidate_pairs(
+        fitted.blocking_plan_, table.columns, table.partition, fitted.max_candidate_pairs
+    )
+    usable = available[left] & available[right]
+    left, right = left[usable], right[usable]
+    probability = fitted.pair_probabilities(table, left, right)
+    threshold = fitted.threshold_
+    distance = np.abs(_logit(probability) - _logit(np.full(1, threshold)))
+    order = np.lexsort((rng.random(len(left)), distance))  # least sure first, random ties
+    neighbours = pd.DataFrame(
+        {
+            "record": np.r_[left, right],
+            "other": np.r_[right, left],
+            "probability": np.r_[probability, probability],
+        }
+    ).sort_values("probability", ascending=False, kind="stable")
+    by_record = neighbours.groupby("record")
+    used = np.zeros(len(table), dtype=bool)
+    sets: list[np.ndarray] = []
+    for pair in order:
+        if len(sets) == n_sets:
+            break
+        a, b = int(left[pair]), int(right[pair])
+        if used[a] or used[b]:
+            continue
+        members = [a, b]
+        frontier = [a, b]
+        while frontier and len(members) < set_size:
+            record = frontier.pop(0)
+            if record not in by_record.groups:
+                continue
+            for other in by_record.get_group(record)["other"].to_numpy():
+                if len(members) == set_size:
+                    break
+                if not used[other] and other not in members:
+                    members.append(int(other))
+                    frontier.append(int(other))
+        used[members] = True
+        sets.append(np.array(sorted(members)))
+    return sets
+
+
+def _random_sets(
+    available: np.ndarray, n_sets: int, set_size: int, rng: np.random.Generator
+) -> list[np.ndarray]:
+    candidates = rng.permutation(np.flatnonzero(available))
+    count = min(n_sets, len(candidates) // set_size)
+    return [np.sort(candidates[i * set_size : (i + 1) * set_size]) for i in range(count)]
+
+
+def _labeling_file(
+    fitted: FindMatches,
+    X: pd.DataFrame,
+    table: PreparedTable,
+    sets: list[np.ndarray],
+    suggest: bool,
+    prefix: str,
+) -> pd.DataFrame:
+    parts = []
+    for number, members in enumerate(sets, start=1):
+        rows = X.iloc[table.order[members]]
+        part = rows.assign(**{SET_COLUMN: f"{prefix}{number:03d}", LABEL_COLUMN: None})
+        if suggest:
+            part[SUGGESTION_COLUMN] = _suggestions(fitted, table, members)
+        parts.append(part)
+    columns = [SET_COLUMN, LABEL_COLUMN, *map(str, X.columns)]
+    if suggest:
+        columns.append(SUGGESTION_COLUMN)
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def _suggestions(fitted: FindMatches, table: PreparedTable, members: np.ndarray) -> list[str]:
+    """The model's grouping of one set, as letters A, B, ... in record order."""
+    local_left, local_right = pairs_within_groups(np.zeros(len(members), dtype="int64"))
+    probability = fitted.pair_probabilities(table, members[local_left], members[local_right])
+    groups = cluster(
+        len(members),
+        local_left,
+        local_right,
+        probability,
+        fitted.threshold_,
+        score=lambda a, b: fitted.pair_probabilities(table, members[a], members[b]),
+        constraints=Constraints.none(),
+    ).group
+    letters = {
+        g: chr(ord("A") + i % 26) + ("" if i < 26 else str(i // 26))
+        for i, g in enumerate(pd.unique(groups))
+    }
+    return [letters[g] for g in groups]
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    clipped = np.clip(p, 1e-9, 1 - 1e-9)
+    return np.log(clipped / (1 - clipped))
