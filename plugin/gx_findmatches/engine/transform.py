@@ -356,6 +356,12 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             self.random_state,
         )
 
+    def explain(self, X: pd.DataFrame, pairs: Sequence[tuple[object, object]]) -> pd.DataFrame:
+        """Per-column similarity and log-odds contribution for record pairs given by key."""
+        from .explain import explain_pairs
+
+        return explain_pairs(self, X, pairs)
+
     def evaluate(self, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5) -> Any:
         """Cross-validated quality estimate from labels (see :mod:`.evaluation`)."""
         from .evaluation import evaluate
