@@ -1,0 +1,208 @@
+"""``match``, ``evaluate`` and ``demo``: one-shot runs on a file, or runs of a stored
+transform (``--transform NAME``)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from ..engine.evaluation import QualityReport
+from ..engine.results import MatchResult
+from ..engine.transform import FindMatches
+from ..errors import ParameterError
+from ..io import read_table, table_format
+from ..sources import DataSource, is_database_url
+from .common import EXIT_OK, command, print_json, store_argument
+
+
+def register(commands: Any) -> None:
+    """Add the commands to the top-level parser."""
+    match = command(
+        commands,
+        "match",
+        "find match groups in a table",
+        "gx-findmatches match --data customers.csv --primary-key id --out matched.parquet\n"
+        "  gx-findmatches match --transform customers --out sqlite:///out.db --out-table m",
+    )
+    _data_arguments(match)
+    match.add_argument("--labels", help="Glue-format label file; without it: unsupervised")
+    match.add_argument(
+        "--enforce-provided-labels", action="store_true", help="output agrees with the labels"
+    )
+    match.add_argument("--out", help="output: .csv/.tsv/.parquet path or a database URL")
+    match.add_argument("--out-table", help="output table when --out is a database URL")
+    match.add_argument("--replace-output", action="store_true", help="replace an output table")
+    match.add_argument("--save-model", help="also write the fitted transform as JSON")
+    match.add_argument("--json", action="store_true", help="print the summary as JSON")
+    match.set_defaults(run=_run_match)
+
+    evaluate = command(
+        commands,
+        "evaluate",
+        "estimate match quality from labels (cross-validated by labeling set)",
+        "gx-findmatches evaluate --data customers.csv --primary-key id --labels labels.csv "
+        "--json\n  gx-findmatches evaluate --transform customers",
+    )
+    _data_arguments(evaluate)
+    evaluate.add_argument("--labels", help="Glue-format label file (one-shot runs)")
+    evaluate.add_argument("--folds", type=int, default=5, help="cross-validation folds")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(run=_run_evaluate)
+
+    demo = command(
+        commands,
+        "demo",
+        "run the engine end to end on bundled FEBRL data",
+        "gx-findmatches demo --out demo-output",
+    )
+    demo.add_argument("--out", default="demo-output", help="folder for the demo's files")
+    demo.add_argument("--json", action="store_true", help="print the results as JSON")
+    demo.set_defaults(run=_run_demo)
+
+
+def _data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--transform", help="name of a stored transform (instead of --data)")
+    store_argument(parser)
+    parser.add_argument("--data", help="input table (.csv, .tsv or .parquet)")
+    parser.add_argument("--primary-key", help="column identifying each record")
+    parser.add_argument("--columns", help="comma-separated columns to compare (default: all)")
+    parser.add_argument("--partition-by", help="column no match group may cross")
+    parser.add_argument(
+        "--precision-recall-tradeoff",
+        type=float,
+        default=0.5,
+        help="0..1; toward 1 fewer false matches (default 0.5)",
+    )
+    parser.add_argument(
+        "--accuracy-cost-tradeoff",
+        type=float,
+        default=0.5,
+        help="0..1; toward 1 a more thorough search (default 0.5)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _one_shot(args: argparse.Namespace, needs: tuple[str, ...]) -> None:
+    """A one-shot run needs its inputs on the command line; a stored one must not mix them."""
+    if args.transform:
+        if args.data:
+            raise ParameterError("give either --transform NAME or --data PATH, not both")
+        return
+    missing = [f"--{n.replace('_', '-')}" for n in needs if not getattr(args, n)]
+    if missing:
+        raise ParameterError(
+            f"missing {', '.join(missing)}; or name a stored transform with --transform"
+        )
+
+
+def _transform(args: argparse.Namespace) -> FindMatches:
+    columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
+    return FindMatches(
+        primary_key=args.primary_key,
+        columns=columns,
+        precision_recall_tradeoff=args.precision_recall_tradeoff,
+        accuracy_cost_tradeoff=args.accuracy_cost_tradeoff,
+        enforce_provided_labels=getattr(args, "enforce_provided_labels", False),
+        partition_by=args.partition_by,
+    )
+
+
+def _output(args: argparse.Namespace) -> DataSource | None:
+    if not args.out:
+        return None
+    if is_database_url(args.out):
+        return DataSource(args.out, args.out_table)
+    table_format(args.out)  # refuse an unknown output format before any work
+    return DataSource(args.out)
+
+
+def _run_match(args: argparse.Namespace) -> int:
+    _one_shot(args, ("data", "primary_key", "out"))
+    output = _output(args)
+    started = time.perf_counter()
+    if args.transform:
+        from .workflow_commands import workflow
+
+        result = workflow(args).match(args.transform, output, args.replace_output)
+    else:
+        frame = read_table(args.data)
+        labels = read_table(args.labels) if args.labels else None
+        transform = _transform(args).fit(frame, labels)
+        result = transform.match(frame)
+        if output is not None:
+            output.write(result.frame, replace=args.replace_output)
+        if args.save_model:
+            transform.save(args.save_model)
+    _print_match(result, time.perf_counter() - started, args)
+    return EXIT_OK
+
+
+def _print_match(result: MatchResult, seconds: float, args: argparse.Namespace) -> None:
+    summary = {**result.summary.to_dict(), "wall_seconds": round(seconds, 3), "output": args.out}
+    if args.json:
+        print_json(summary)
+        return
+    s = result.summary
+    print(f"rows:                 {s.rows:,}")
+    print(f"model:                {s.model}")
+    print(f"candidate pairs:      {s.candidate_pairs:,}")
+    print(
+        f"match groups:         {s.match_groups:,} "
+        f"({s.groups_with_duplicates:,} with duplicates, "
+        f"{s.records_in_duplicate_groups:,} records in them, largest {s.largest_group})"
+    )
+    print(f"time:                 {seconds:.2f} s")
+    print(f"output:               {args.out or '(not written)'}")
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    _one_shot(args, ("data", "primary_key", "labels"))
+    if args.transform:
+        from .workflow_commands import workflow
+
+        report = workflow(args).evaluate(args.transform, n_splits=args.folds)
+    else:
+        frame = read_table(args.data)
+        labels = read_table(args.labels)
+        report = _transform(args).evaluate(frame, labels, n_splits=args.folds)
+    print_report(report, args.json)
+    return EXIT_OK
+
+
+def print_report(report: QualityReport, as_json: bool) -> None:
+    """A quality estimate as text or one JSON object."""
+    data = report.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    for key in (
+        "area_under_pr_curve",
+        "precision",
+        "recall",
+        "f1",
+        "max_f1",
+        "blocking_recall",
+        "end_to_end_recall",
+    ):
+        print(f"{key:<22}{data[key]:.4f}")
+    print(f"{'confusion_matrix':<22}{data['confusion_matrix']}")
+    print("column_importances")
+    for column, share in data["column_importances"].items():
+        print(f"  {column:<20}{share:.3f}")
+    print(
+        f"({data['labelled_pairs']} labelled pairs in {data['labeling_sets']} sets, "
+        f"{data['folds']}-fold cross-validation by labeling set)"
+    )
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from ..demo import run_demo
+
+    report = run_demo(Path(args.out))
+    if args.json:
+        print_json(report)
+    else:
+        print(report["text"])
+    return EXIT_OK

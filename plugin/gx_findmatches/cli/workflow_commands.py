@@ -1,0 +1,301 @@
+"""The Glue workflow commands over a store: ``transform``, ``labels``, ``train``,
+``match-incremental``, ``runs`` and ``explain`` (``match``/``evaluate`` take ``--transform``)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from typing import Any
+
+from ..io import write_table
+from ..sources import DataSource
+from .common import EXIT_OK, command, print_json, store_argument
+
+
+def workflow(args: argparse.Namespace) -> Any:
+    """The workflow over the store the arguments name (imported late: SQLAlchemy is slow)."""
+    from ..store import Store
+    from ..workflow import Workflow
+
+    return Workflow(Store(args.store))
+
+
+def register(commands: Any) -> None:
+    """Add the commands to the top-level parser."""
+    transform = command(
+        commands,
+        "transform",
+        "create, list, show or delete stored transforms",
+        "gx-findmatches transform create customers --data customers.csv --primary-key id",
+    )
+    actions = transform.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = command(
+        actions,
+        "create",
+        "create a transform on a data source",
+        "gx-findmatches transform create people --data people.csv --primary-key person_id "
+        "--precision-recall-tradeoff 0.9",
+    )
+    _name(create)
+    create.add_argument("--data", required=True, help="a .csv/.tsv/.parquet path or a DB URL")
+    create.add_argument("--table", help="table name when --data is a database URL")
+    create.add_argument("--primary-key", required=True, help="column identifying each record")
+    create.add_argument("--columns", help="comma-separated columns to compare (default: all)")
+    create.add_argument("--partition-by", help="column no match group may cross")
+    create.add_argument("--precision-recall-tradeoff", type=float, default=0.5)
+    create.add_argument("--accuracy-cost-tradeoff", type=float, default=0.5)
+    create.add_argument("--enforce-provided-labels", action="store_true")
+    create.set_defaults(run=_create)
+    for action, summary, handler in (
+        ("list", "list transforms", _list),
+        ("show", "show one transform with its labels, models and last runs", _show),
+        ("delete", "delete a transform and everything stored for it", _delete),
+    ):
+        sub = command(
+            actions,
+            action,
+            summary,
+            f"gx-findmatches transform {action}" + ("" if action == "list" else " customers"),
+        )
+        if action != "list":
+            _name(sub)
+        else:
+            store_argument(sub)
+            sub.add_argument("--json", action="store_true", help="print JSON")
+        sub.set_defaults(run=handler)
+
+    labels = command(
+        commands,
+        "labels",
+        "generate, import or export Glue-format labels",
+        "gx-findmatches labels generate customers --out round1.csv",
+    )
+    label_actions = labels.add_subparsers(dest="action", required=True, metavar="ACTION")
+    generate = command(
+        label_actions,
+        "generate",
+        "write a labeling file of records worth labelling",
+        "gx-findmatches labels generate customers --out round1.csv --sets 10 --set-size 10",
+    )
+    _name(generate)
+    generate.add_argument("--out", required=True, help="labeling file (.csv/.tsv/.parquet)")
+    generate.add_argument("--sets", type=int, default=10, help="number of labeling sets")
+    generate.add_argument("--set-size", type=int, default=10, help="records per set (<= 50)")
+    generate.add_argument("--strategy", choices=["active", "random"], default="active")
+    generate.set_defaults(run=_generate)
+    imported = command(
+        label_actions,
+        "import",
+        "import a labelled file (merges unless --replace)",
+        "gx-findmatches labels import customers round1.csv",
+    )
+    _name(imported)
+    imported.add_argument("path", help="labelled file (.csv/.tsv/.parquet)")
+    imported.add_argument("--replace", action="store_true", help="forget earlier labels")
+    imported.set_defaults(run=_import)
+    exported = command(
+        label_actions,
+        "export",
+        "export all labels in the Glue format",
+        "gx-findmatches labels export customers --out all_labels.csv",
+    )
+    _name(exported)
+    exported.add_argument("--out", required=True, help="output file (.csv/.tsv/.parquet)")
+    exported.set_defaults(run=_export)
+
+    train = command(
+        commands, "train", "train a transform from all its labels", "gx-findmatches train customers"
+    )
+    _name(train)
+    train.set_defaults(run=_train)
+
+    incremental = command(
+        commands,
+        "match-incremental",
+        "match new records against an already matched table",
+        "gx-findmatches match-incremental customers --existing matched.csv --new new.csv "
+        "--out matched2.csv",
+    )
+    _name(incremental)
+    incremental.add_argument("--existing", required=True, help="an earlier match output")
+    incremental.add_argument("--new", required=True, help="the new records")
+    incremental.add_argument("--out", required=True, help="output path")
+    incremental.set_defaults(run=_incremental)
+
+    runs = command(
+        commands, "runs", "list task runs, newest first", "gx-findmatches runs customers"
+    )
+    _name(runs, required=False)
+    runs.add_argument("--limit", type=int, default=20)
+    runs.set_defaults(run=_runs)
+
+    explain = command(
+        commands,
+        "explain",
+        "explain why two records match or not, column by column",
+        "gx-findmatches explain customers --pair rec-1-org rec-1-dup-0",
+    )
+    _name(explain)
+    explain.add_argument(
+        "--pair",
+        nargs=2,
+        action="append",
+        required=True,
+        metavar=("LEFT_KEY", "RIGHT_KEY"),
+        help="primary keys of two records",
+    )
+    explain.set_defaults(run=_explain)
+
+
+def _name(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument("name", nargs=None if required else "?", help="transform name")
+    store_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _create(args: argparse.Namespace) -> int:
+    columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
+    record = workflow(args).create_transform(
+        args.name,
+        DataSource(args.data, args.table),
+        args.primary_key,
+        columns,
+        args.precision_recall_tradeoff,
+        args.accuracy_cost_tradeoff,
+        args.enforce_provided_labels,
+        args.partition_by,
+    )
+    _emit(asdict(record), args, f"created transform {record.name!r} ({record.status})")
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    records = [asdict(r) for r in workflow(args).store.list_transforms()]
+    if args.json:
+        print_json(records)
+    for record in [] if args.json else records:
+        print(f"{record['name']:<24}{record['status']:<10}{record['data_source']}")
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    flow = workflow(args)
+    details = {
+        "transform": asdict(flow.store.get_transform(args.name)),
+        "labelled_records": len(flow.store.labelled_keys(args.name)),
+        "model_version": (flow.store.latest_model(args.name) or (None,))[0],
+        "evaluations": [asdict(e) for e in flow.store.evaluations(args.name)],
+        "runs": [asdict(r) for r in flow.store.runs(args.name, limit=5)],
+    }
+    if args.json:
+        print_json(details)
+        return EXIT_OK
+    for key, value in details["transform"].items():
+        print(f"{key:<26}{value}")
+    print(f"{'labelled records':<26}{details['labelled_records']}")
+    print(f"{'model version':<26}{details['model_version']}")
+    for evaluation in details["evaluations"]:
+        metrics = evaluation["metrics"]
+        print(
+            f"evaluation {evaluation['created_at']}: labels {evaluation['label_count']}, "
+            f"AUPRC {metrics['area_under_pr_curve']:.4f}, F1 {metrics['f1']:.4f}"
+        )
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace) -> int:
+    workflow(args).store.delete_transform(args.name)
+    _emit({"deleted": args.name}, args, f"deleted transform {args.name!r}")
+    return EXIT_OK
+
+
+def _generate(args: argparse.Namespace) -> int:
+    sheet = workflow(args).generate_labels(args.name, args.sets, args.set_size, args.strategy)
+    write_table(sheet, args.out)
+    _emit(
+        {"records": len(sheet), "sets": int(sheet["labeling_set_id"].nunique()), "out": args.out},
+        args,
+        f"wrote {sheet['labeling_set_id'].nunique()} labeling sets ({len(sheet)} records) "
+        f"to {args.out}: fill in 'label' (same label = same entity, within a set)",
+    )
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    count = workflow(args).import_labels(args.name, args.path, replace=args.replace)
+    _emit({"imported": count}, args, f"imported {count} label rows")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    labels = workflow(args).export_labels(args.name)
+    write_table(labels, args.out)
+    _emit(
+        {"exported": len(labels), "out": args.out},
+        args,
+        f"exported {len(labels)} label rows to {args.out}",
+    )
+    return EXIT_OK
+
+
+def _train(args: argparse.Namespace) -> int:
+    outcome = workflow(args).train(args.name)
+    _emit(
+        asdict(outcome),
+        args,
+        f"trained model version {outcome.version} ({outcome.model}, "
+        f"{outcome.labelled_records} labelled records); READY",
+    )
+    return EXIT_OK
+
+
+def _incremental(args: argparse.Namespace) -> int:
+    result = workflow(args).match_incremental(
+        args.name, DataSource(args.existing), DataSource(args.new), DataSource(args.out)
+    )
+    s = result.summary
+    _emit(
+        s.to_dict(),
+        args,
+        f"matched {s.rows:,} rows; compared {s.candidate_pairs:,} pairs, "
+        f"skipped {s.skipped_pairs:,} existing-existing pairs",
+    )
+    return EXIT_OK
+
+
+def _runs(args: argparse.Namespace) -> int:
+    runs = [asdict(r) for r in workflow(args).store.runs(args.name, limit=args.limit)]
+    if args.json:
+        print_json(runs)
+        return EXIT_OK
+    for run in runs:
+        print(
+            f"{run['started_at']!s:<28}{run['type']:<26}{run['status']:<11}"
+            f"{run['row_counts'] or ''} {run['error_message'] or ''}"
+        )
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    flow = workflow(args)
+    engine = flow.engine(args.name)
+    explained = engine.explain(flow.data(args.name), [tuple(p) for p in args.pair])
+    if args.json:
+        print_json(explained.to_dict(orient="records"))
+        return EXIT_OK
+    for (left, right), rows in explained.groupby(["left_key", "right_key"], sort=False):
+        print(f"{left} ~ {right}: match probability {rows['probability'].iloc[0]:.4f}")
+        print(
+            rows[["column", "left_value", "right_value", "similarity", "contribution"]].to_string(
+                index=False
+            )
+        )
+    return EXIT_OK
+
+
+def _emit(data: dict[str, Any], args: argparse.Namespace, text: str) -> None:
+    if args.json:
+        print_json(data)
+    else:
+        print(text)
