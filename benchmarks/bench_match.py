@@ -73,9 +73,10 @@ def run_recordlinkage(dataset: str) -> dict[str, Any]:
     names = ("given_name", "surname")
     columns = [c for c in data.columns if c not in names]
     indexer = recordlinkage.Index()
-    for column in (*names, "date_of_birth", "postcode"):
-        if column in data.columns:
-            indexer.block(column)
+    # Compound keys: single-column blocks (a given name alone) explode past 10^7 pairs at 100k.
+    for key in (list(names), ["date_of_birth"], ["postcode", "surname"]):
+        if all(column in data.columns for column in key):
+            indexer.block(key)
     pairs = indexer.index(data)
     compare = recordlinkage.Compare()
     for column in names:
