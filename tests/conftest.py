@@ -8,13 +8,18 @@ or its result shares the session fixtures below. Tests must not mutate them: cop
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from gx_findmatches import FindMatches, MatchResult
 from gx_findmatches.datasets.febrl import PRIMARY_KEY, labels_from_truth, load_febrl, true_entities
 from hypothesis import settings
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 # No example database: the suite must not write files into the repository.
 settings.register_profile("gx-findmatches", database=None, deadline=None)
@@ -111,3 +116,53 @@ def pair_completeness() -> Callable[[MatchResult, pd.DataFrame, pd.Series], floa
 def pair_keys() -> Callable[[MatchResult], set[frozenset[str]]]:
     """The candidate pairs of a run as a set of unordered primary-key pairs."""
     return candidate_pair_keys
+
+
+# ---- stores: an empty store URL per backend (SQLite file, PostgreSQL schema) -------------
+PG_URL_VARIABLE = "GX_FINDMATCHES_TEST_PG_URL"
+DEFAULT_PG_URL = "postgresql+psycopg://gxfm:gxfm@localhost:5432/gxfm_test"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL URL, once the server has answered."""
+    url = os.environ.get(PG_URL_VARIABLE, DEFAULT_PG_URL)
+    try:
+        engine = create_engine(url, connect_args={"connect_timeout": 5})
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        finally:
+            engine.dispose()
+    except Exception as error:  # no driver, no server, bad credentials: all the same here
+        shown = make_url(url).render_as_string(hide_password=True)
+        message = f"PostgreSQL at {shown} is unreachable ({type(error).__name__}: {error})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the PostgreSQL tests", pytrace=False)
+        pytest.skip(f"{message}; set {PG_URL_VARIABLE} or start a server")
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A store URL on a new, empty PostgreSQL schema, dropped after the test."""
+    schema = f"gxfm_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(postgres_server)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(postgres_server).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty store, once per backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url

@@ -38,7 +38,8 @@ def explain_pairs(
     table = prepare_table(X, fitted.primary_key, fitted.partition_by, fitted.column_plan_.compared)
     position = pd.Series(np.arange(len(table)), index=table.keys.astype(str).to_numpy())
     wanted = pd.DataFrame(list(pairs), columns=["left_key", "right_key"], dtype=object)
-    unknown = sorted(set(wanted.stack().astype(str)) - set(position.index))
+    asked = {str(key) for key in wanted.to_numpy().ravel()}
+    unknown = sorted(asked - {str(key) for key in position.index})
     if unknown:
         raise InputError(
             f"primary keys {unknown[:5]} are not in the table; explain pairs of its records"

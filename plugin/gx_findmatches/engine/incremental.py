@@ -63,5 +63,6 @@ def match_incremental(
     result = transform._match_prepared(combined, table, timer, new=is_new, frozen_ids=frozen_ids)
     frame = result.frame
     old_rows = np.arange(len(existing))
-    frame.loc[old_rows, "match_confidence_score"] = existing["match_confidence_score"].to_numpy()
+    kept_scores = pd.to_numeric(existing["match_confidence_score"], errors="coerce")
+    frame.loc[old_rows, "match_confidence_score"] = kept_scores.to_numpy(dtype="float64")
     return MatchResult(frame, result.pairs, result.summary)

@@ -15,7 +15,6 @@ start from scratch (ignored on import).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
@@ -58,9 +57,9 @@ def generate_labeling_sets(
             baseline active learning is measured against.
         suggest: add the ``suggested_label`` helper column.
         random_state: seed for tie-breaking and the random strategy.
-        set_prefix: prefix of the ``labeling_set_id`` values; by default a fresh random one,
-            so sets from different files never share an id (a shared id would merge two
-            sets into one on import).
+        set_prefix: prefix of the ``labeling_set_id`` values; by default one derived from
+            how many records were already labelled, so each labeling round gets new ids (a
+            shared id would merge two sets into one on import) and runs are reproducible.
     """
     if not 2 <= set_size <= RECOMMENDED_MAX_SET_SIZE:
         raise ParameterError(
@@ -78,7 +77,7 @@ def generate_labeling_sets(
         sets = _random_sets(available, n_sets, set_size, rng)
     else:
         sets = _active_sets(fitted, table, available, n_sets, set_size, rng)
-    prefix = set_prefix if set_prefix is not None else f"{uuid.uuid4().hex[:8]}-"
+    prefix = set_prefix if set_prefix is not None else f"r{len(excluded):06d}-"
     return _labeling_file(fitted, X, table, sets, suggest, prefix)
 
 

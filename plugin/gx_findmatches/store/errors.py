@@ -1,0 +1,45 @@
+"""Errors of the store, under the package's one ``FindMatchesError`` tree.
+
+```
+FindMatchesError
+└── StoreError                   the store cannot do what was asked
+    ├── TransformNotFoundError   no transform of that name (also a LookupError)
+    ├── TransformExistsError     a transform of that name already exists
+    ├── ModelNotFoundError       no model of that version (also a LookupError)
+    └── SchemaVersionError       the database was written by a newer gx-findmatches
+```
+
+Like every error of the package, each message names the problem and the fix.
+"""
+
+from __future__ import annotations
+
+from ..errors import FindMatchesError
+
+__all__ = [
+    "ModelNotFoundError",
+    "SchemaVersionError",
+    "StoreError",
+    "TransformExistsError",
+    "TransformNotFoundError",
+]
+
+
+class StoreError(FindMatchesError):
+    """The store cannot do what was asked (bad argument, empty labels, unusable database)."""
+
+
+class TransformNotFoundError(StoreError, LookupError):
+    """No transform of that name exists in the store."""
+
+
+class TransformExistsError(StoreError):
+    """A transform of that name already exists; names are unique per store."""
+
+
+class ModelNotFoundError(StoreError, LookupError):
+    """The transform has no trained model of the requested version."""
+
+
+class SchemaVersionError(StoreError):
+    """The database schema is newer than this release understands; refusing to touch it."""

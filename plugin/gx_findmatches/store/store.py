@@ -1,0 +1,431 @@
+"""The store: transforms, labels, models, task runs and their quality, in one SQL database.
+
+Any SQLAlchemy URL works; SQLite (the default, one file) and PostgreSQL are tested, including
+several processes writing at once. Every change of a task run happens inside
+:meth:`Store.task_run`, whose work commits in one transaction together with the run's
+SUCCEEDED status, so a run that fails, or is interrupted, leaves nothing behind but its FAILED
+record.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+import weakref
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, cast
+
+import pandas as pd
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import records
+from .connection import connect, safe_url
+from .errors import ModelNotFoundError, StoreError, TransformExistsError, TransformNotFoundError
+from .labels import read_labels, write_labels
+from .migrations import ensure_schema
+from .records import (
+    TASK_RUN_TYPES,
+    TRANSFORM_STATUSES,
+    Columns,
+    EvaluationRecord,
+    RunHandle,
+    TaskRunRecord,
+    TransformRecord,
+)
+from .schema import EvaluationMetrics, Label, Model, TaskRun, Transform, utcnow
+
+logger = logging.getLogger(__name__)
+
+STORE_VARIABLE = "GX_FINDMATCHES_STORE"
+DEFAULT_URL = "sqlite:///findmatches.db"
+
+
+class Store:
+    """A FindMatches store over one SQL database.
+
+    Args:
+        url: a SQLAlchemy URL; default ``$GX_FINDMATCHES_STORE``, else
+            ``sqlite:///findmatches.db`` in the working directory.
+        busy_timeout: seconds a SQLite writer waits for another process to finish writing
+            before its run fails.
+
+    Raises:
+        SchemaVersionError: the database was written by a newer gx-findmatches.
+    """
+
+    def __init__(self, url: str | None = None, *, busy_timeout: float = 30.0) -> None:
+        self.url = url or os.environ.get(STORE_VARIABLE) or DEFAULT_URL
+        self._read, self._write = connect(self.url, busy_timeout)
+        # a store dropped without close() still closes its connections, rather than leaving
+        # them to the garbage collector (which warns about, and may not close, open sockets)
+        self._finalizer = weakref.finalize(self, _dispose, self._read, self._write)
+        try:
+            ensure_schema(self._read, self._write)
+        except BaseException:
+            self.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"Store({safe_url(self.url)!r})"
+
+    def close(self) -> None:
+        """Close every pooled connection (the store can still be used; it reconnects)."""
+        _dispose(self._read, self._write)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------- transforms
+    def create_transform(
+        self,
+        name: str,
+        data_source: str,
+        primary_key: str,
+        columns: Columns = None,
+        precision_recall_tradeoff: float = 0.5,
+        accuracy_cost_tradeoff: float = 0.5,
+        enforce_provided_labels: bool = False,
+        partition_by: str | None = None,
+    ) -> TransformRecord:
+        """Register a transform (NOT_READY until a model is saved).
+
+        Raises:
+            TransformExistsError: the name is taken.
+        """
+        now = utcnow()
+        transform = Transform(
+            name=name,
+            data_source=data_source,
+            primary_key=primary_key,
+            columns=dict(columns) if isinstance(columns, Mapping) else _list_or_none(columns),
+            precision_recall_tradeoff=float(precision_recall_tradeoff),
+            accuracy_cost_tradeoff=float(accuracy_cost_tradeoff),
+            enforce_provided_labels=bool(enforce_provided_labels),
+            partition_by=partition_by,
+            status="NOT_READY",
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with self._writing() as session:
+                if session.scalar(select(Transform.id).where(Transform.name == name)):
+                    raise _exists(name)
+                session.add(transform)
+                session.flush()
+                return transform.to_record()
+        except IntegrityError as error:  # created by another process since the check
+            raise _exists(name) from error
+
+    def get_transform(self, name: str) -> TransformRecord:
+        """The transform called ``name``.
+
+        Raises:
+            TransformNotFoundError: no such transform (the message lists the known ones).
+        """
+        with self._reading() as session:
+            return self._transform(session, name).to_record()
+
+    def list_transforms(self) -> list[TransformRecord]:
+        """Every transform, by name."""
+        with self._reading() as session:
+            found = session.scalars(select(Transform).order_by(Transform.name))
+            return [t.to_record() for t in found]
+
+    def delete_transform(self, name: str) -> None:
+        """Delete a transform with all its labels, models, runs and evaluations."""
+        with self._writing() as session:
+            transform = self._transform(session, name)
+            session.execute(delete(Transform).where(Transform.id == transform.id))
+
+    def set_status(self, name: str, status: records.TransformStatus) -> TransformRecord:
+        """Set a transform's status (``NOT_READY`` or ``READY``)."""
+        if status not in TRANSFORM_STATUSES:
+            raise StoreError(f"status {status!r} is not one of {list(TRANSFORM_STATUSES)}")
+        with self._writing() as session:
+            transform = self._transform(session, name)
+            transform.status, transform.updated_at = status, utcnow()
+            session.flush()
+            return transform.to_record()
+
+    # ------------------------------------------------------------------------- task runs
+    @contextmanager
+    def task_run(
+        self, name: str, run_type: records.TaskRunType, parameters: Mapping[str, Any]
+    ) -> Iterator[RunHandle]:
+        """Record one task run around the work it does.
+
+        The RUNNING record is committed first, so a run in progress is visible. Writes made
+        through the yielded handle's ``session`` (and the store methods taking a handle) commit
+        together with the SUCCEEDED status on normal exit. On any exception, including
+        ``KeyboardInterrupt``, they are rolled back, the run is marked FAILED with the error,
+        and the exception propagates.
+
+        Do the work first and write last: from its first write until the run ends, the work
+        holds the transform's write lock (on SQLite, the whole database's), so other writers
+        wait. For the same reason, do not call store methods that write on their own
+        (``create_transform``, ``set_status``, ``delete_transform``) inside the block.
+
+        Args:
+            name: the transform the run works on.
+            run_type: one of :data:`records.TASK_RUN_TYPES`.
+            parameters: what the run was asked to do (stored as JSON).
+
+        Raises:
+            TransformNotFoundError: no such transform (nothing is recorded).
+        """
+        if run_type not in TASK_RUN_TYPES:
+            raise StoreError(f"task run type {run_type!r} is not one of {list(TASK_RUN_TYPES)}")
+        run_id = str(uuid.uuid4())
+        with self._writing() as session:
+            transform = self._transform(session, name)
+            session.add(
+                TaskRun(
+                    id=run_id,
+                    transform_id=transform.id,
+                    type=run_type,
+                    status="RUNNING",
+                    started_at=utcnow(),
+                    parameters=dict(parameters),
+                )
+            )
+        work = Session(self._write, expire_on_commit=False)
+        handle = RunHandle(id=run_id, transform=name, type=run_type, session=work)
+        try:
+            yield handle
+            handle.active = False
+            work.execute(_finish(run_id, "SUCCEEDED", row_counts=dict(handle.row_counts)))
+            work.commit()
+        except BaseException as error:
+            handle.active = False
+            self._fail(work, run_id, handle.row_counts, error)
+            raise
+        finally:
+            handle.active = False
+            work.close()
+
+    def _fail(
+        self, work: Session, run_id: str, row_counts: dict[str, Any], error: BaseException
+    ) -> None:
+        try:
+            work.rollback()
+        except Exception:  # the connection may be gone; the database rolls back on its own
+            logger.warning("rolling back task run %s failed", run_id, exc_info=True)
+        try:
+            with self._writing() as session:
+                message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+                session.execute(_finish(run_id, "FAILED", row_counts or None, message))
+        except Exception:  # keep the run's own error the one that propagates
+            logger.warning("marking task run %s FAILED failed", run_id, exc_info=True)
+
+    def runs(self, name: str | None = None, limit: int = 50) -> list[TaskRunRecord]:
+        """The latest task runs, newest first, of one transform or of all."""
+        with self._reading() as session:
+            query = select(TaskRun, Transform.name).join(Transform)
+            if name is not None:
+                query = query.where(TaskRun.transform_id == self._transform(session, name).id)
+            query = query.order_by(TaskRun.started_at.desc(), TaskRun.id.desc()).limit(limit)
+            return [run.to_record(transform) for run, transform in session.execute(query)]
+
+    # ------------------------------------------------------------------------- labels
+    def import_labels(
+        self,
+        handle: RunHandle,
+        name: str,
+        labels: pd.DataFrame,
+        primary_key: str,
+        source: str,
+        replace: bool = False,
+    ) -> int:
+        """Store every row of a Glue label table; return how many rows were stored.
+
+        Merging (the default) replaces stored rows with the same labeling set and primary key
+        value and keeps the rest; ``replace=True`` first deletes all the transform's labels.
+        The labels must already be validated (``engine.labels.label_pairs``).
+
+        Raises:
+            StoreError: the table is empty or lacks ``labeling_set_id``, ``label`` or the key.
+        """
+        session = _work_session(handle, name)
+        transform = self._transform(session, name, lock=True)
+        return write_labels(session, transform.id, handle.id, labels, primary_key, source, replace)
+
+    def labels(self, name: str) -> pd.DataFrame:
+        """Every stored label as a Glue label table, exactly as imported.
+
+        Columns are ``labeling_set_id``, ``label``, then the data columns in their imported
+        order; values are strings, or ``None`` where the imported cell was empty.
+        """
+        with self._reading() as session:
+            transform = self._transform(session, name)
+            return read_labels(session, transform.id, transform.primary_key)
+
+    def labelled_keys(self, name: str) -> set[str]:
+        """The primary key values of every labelled record."""
+        with self._reading() as session:
+            transform = self._transform(session, name)
+            keys = session.scalars(
+                select(Label.primary_key_value).where(Label.transform_id == transform.id)
+            )
+            return set(keys)
+
+    # ------------------------------------------------------------------------- models
+    def save_model(self, handle: RunHandle, name: str, model: dict[str, Any]) -> int:
+        """Store a trained model as the transform's next version and mark it READY."""
+        session = _work_session(handle, name)
+        transform = self._transform(session, name, lock=True)
+        latest = session.scalar(
+            select(func.max(Model.version)).where(Model.transform_id == transform.id)
+        )
+        version = (latest or 0) + 1
+        now = utcnow()
+        session.add(
+            Model(
+                transform_id=transform.id,
+                version=version,
+                task_run_id=handle.id,
+                model=model,
+                created_at=now,
+            )
+        )
+        transform.status, transform.updated_at = "READY", now
+        session.flush()
+        return version
+
+    def latest_model(self, name: str) -> tuple[int, dict[str, Any]] | None:
+        """The newest model as ``(version, model)``, or ``None`` before the first training."""
+        with self._reading() as session:
+            transform = self._transform(session, name)
+            found = session.execute(
+                select(Model.version, Model.model)
+                .where(Model.transform_id == transform.id)
+                .order_by(Model.version.desc())
+                .limit(1)
+            ).first()
+            return None if found is None else (found.version, found.model)
+
+    def model(self, name: str, version: int) -> dict[str, Any]:
+        """One model version.
+
+        Raises:
+            ModelNotFoundError: the transform has no such version (the message lists them).
+        """
+        with self._reading() as session:
+            transform = self._transform(session, name)
+            found = session.scalar(
+                select(Model.model).where(
+                    Model.transform_id == transform.id, Model.version == version
+                )
+            )
+            if found is not None:
+                return cast(dict[str, Any], found)
+            versions = list(
+                session.scalars(select(Model.version).where(Model.transform_id == transform.id))
+            )
+        raise ModelNotFoundError(
+            f"transform {name!r} has no model version {version}; "
+            + (f"its versions are {sorted(versions)}" if versions else "train it first")
+        )
+
+    # ------------------------------------------------------------------------- evaluations
+    def save_evaluation(
+        self,
+        handle: RunHandle,
+        name: str,
+        model_version: int | None,
+        metrics: dict[str, Any],
+        label_count: int,
+    ) -> EvaluationRecord:
+        """Keep an evaluation run's quality report (``QualityReport.to_dict()``)."""
+        session = _work_session(handle, name)
+        transform = self._transform(session, name, lock=True)
+        evaluation = EvaluationMetrics(
+            task_run_id=handle.id,
+            transform_id=transform.id,
+            model_version=model_version,
+            metrics=metrics,
+            label_count=int(label_count),
+            created_at=utcnow(),
+        )
+        session.add(evaluation)
+        session.flush()
+        return evaluation.to_record(name)
+
+    def evaluations(self, name: str) -> list[EvaluationRecord]:
+        """Every evaluation of a transform, oldest first: its quality across label rounds."""
+        with self._reading() as session:
+            transform = self._transform(session, name)
+            found = session.scalars(
+                select(EvaluationMetrics)
+                .where(EvaluationMetrics.transform_id == transform.id)
+                .order_by(EvaluationMetrics.created_at, EvaluationMetrics.id)
+            )
+            return [e.to_record(name) for e in found]
+
+    # ------------------------------------------------------------------------- helpers
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with Session(self._read) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        with Session(self._write, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def _transform(self, session: Session, name: str, lock: bool = False) -> Transform:
+        query = select(Transform).where(Transform.name == name)
+        # FOR NO KEY UPDATE serialises the writers of one transform on PostgreSQL yet lets
+        # other runs insert rows that reference it; SQLite ignores it (BEGIN IMMEDIATE already
+        # serialises every writer)
+        found = session.scalar(query.with_for_update(key_share=True) if lock else query)
+        if found is not None:
+            return found
+        known = list(session.scalars(select(Transform.name).order_by(Transform.name)))
+        raise TransformNotFoundError(
+            f"no transform named {name!r} in the store at {safe_url(self.url)}; "
+            + (f"known transforms: {', '.join(known)}" if known else "it has no transforms yet")
+            + " (create one with `gx-findmatches create`)"
+        )
+
+
+def _dispose(*engines: Engine) -> None:
+    for engine in engines:
+        engine.dispose()
+
+
+def _work_session(handle: RunHandle, name: str) -> Session:
+    if not handle.active:
+        raise StoreError(f"task run {handle.id} has ended; write inside its `with` block")
+    if handle.transform != name:
+        raise StoreError(
+            f"task run {handle.id} belongs to transform {handle.transform!r}, not {name!r}"
+        )
+    return handle.session
+
+
+def _finish(
+    run_id: str, status: str, row_counts: dict[str, Any] | None, error: str | None = None
+) -> Any:
+    return (
+        update(TaskRun)
+        .where(TaskRun.id == run_id)
+        .values(status=status, ended_at=utcnow(), row_counts=row_counts, error_message=error)
+    )
+
+
+def _exists(name: str) -> TransformExistsError:
+    return TransformExistsError(
+        f"a transform named {name!r} already exists; choose another name or delete it first "
+        f"(`gx-findmatches delete {name}`)"
+    )
+
+
+def _list_or_none(columns: Any) -> list[str] | None:
+    return None if columns is None else [str(c) for c in columns]
