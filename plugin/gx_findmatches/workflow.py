@@ -16,7 +16,7 @@ import pandas as pd
 
 from .engine.columns import plan_columns
 from .engine.evaluation import QualityReport
-from .engine.labels import label_pairs
+from .engine.labels import RECOMMENDED_MAX_SET_SIZE, label_pairs
 from .engine.persistence import transform_from_dict, transform_to_dict
 from .engine.results import MatchResult
 from .engine.transform import FindMatches
@@ -121,13 +121,14 @@ class Workflow:
             name, "IMPORT_LABELS", {"source": source, "replace": replace}
         ) as run:
             frame = self.data(name)
-            label_pairs(table, record.primary_key, frame[record.primary_key])
+            keys = frame[record.primary_key]
+            label_pairs(table, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE)
             merged = (
                 table
                 if replace
                 else _merge_labels(self.store.labels(name), table, record.primary_key)
             )
-            label_pairs(merged, record.primary_key, frame[record.primary_key])
+            label_pairs(merged, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE)
             count = self.store.import_labels(
                 run,
                 name,
@@ -188,7 +189,7 @@ class Workflow:
     ) -> MatchResult:
         """Run the trained transform over its data source (FIND_MATCHES)."""
         with self.store.task_run(name, "FIND_MATCHES", {"output": _describe(output)}) as run:
-            engine = self._trained(name)
+            engine = self.trained(name)
             result = engine.match(self.data(name))
             if output is not None:
                 output.write(result.frame, replace=replace_output)
@@ -214,7 +215,7 @@ class Workflow:
             "output": _describe(output),
         }
         with self.store.task_run(name, "FIND_INCREMENTAL_MATCHES", parameters) as run:
-            result = self._trained(name).match_incremental(existing.read(), new.read())
+            result = self.trained(name).match_incremental(existing.read(), new.read())
             if output is not None:
                 output.write(result.frame, replace=replace_output)
             run.row_counts.update(
@@ -224,7 +225,8 @@ class Workflow:
             )
         return result
 
-    def _trained(self, name: str) -> FindMatches:
+    def trained(self, name: str) -> FindMatches:
+        """The latest trained model; refuses a transform that was never trained."""
         engine = self.engine(name)
         if not hasattr(engine, "fellegi_sunter_"):
             raise LabelError(

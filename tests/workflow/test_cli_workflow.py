@@ -105,6 +105,12 @@ def test_glue_commands_in_order(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, out, err = run(capsys, "explain", "people", "--pair", *pair, *store)
     assert code == 0, err
     assert "match probability" in out and "given_name" in out
+    group = first["match_id"][first.duplicated("match_id", keep=False)].iloc[0]
+    code, out, err = run(capsys, "explain", "people", "--group", group, "--json", *store)
+    assert code == 0, err
+    explained = pd.DataFrame(json.loads(out))
+    assert set(explained["left_key"]) <= set(first.loc[first["match_id"] == group, PRIMARY_KEY])
+    assert (explained["probability"] >= 0.5).all()
 
     exported = tmp_path / "all.csv"
     code, _, err = run(capsys, "labels", "export", "people", "--out", str(exported), *store)

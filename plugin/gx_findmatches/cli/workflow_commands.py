@@ -136,14 +136,15 @@ def register(commands: Any) -> None:
         "gx-findmatches explain customers --pair rec-1-org rec-1-dup-0",
     )
     _name(explain)
-    explain.add_argument(
+    asked = explain.add_mutually_exclusive_group(required=True)
+    asked.add_argument(
         "--pair",
         nargs=2,
         action="append",
-        required=True,
         metavar=("LEFT_KEY", "RIGHT_KEY"),
-        help="primary keys of two records",
+        help="primary keys of two records (repeatable)",
     )
+    asked.add_argument("--group", help="a match_id: explain every pair inside its group")
     explain.set_defaults(run=_explain)
 
 
@@ -195,12 +196,23 @@ def _show(args: argparse.Namespace) -> int:
         print(f"{key:<26}{value}")
     print(f"{'labelled records':<26}{details['labelled_records']}")
     print(f"{'model version':<26}{details['model_version']}")
+    previous: dict[str, float] | None = None
+    print("quality history (did the last labels help?):")
     for evaluation in details["evaluations"]:
         metrics = evaluation["metrics"]
-        print(
-            f"evaluation {evaluation['created_at']}: labels {evaluation['label_count']}, "
-            f"AUPRC {metrics['area_under_pr_curve']:.4f}, F1 {metrics['f1']:.4f}"
+        change = (
+            ""
+            if previous is None
+            else (
+                f"  (AUPRC {metrics['area_under_pr_curve'] - previous['area_under_pr_curve']:+.4f},"
+                f" F1 {metrics['f1'] - previous['f1']:+.4f})"
+            )
         )
+        print(
+            f"  {evaluation['created_at']!s:<28}labelled records {evaluation['label_count']:<6}"
+            f"AUPRC {metrics['area_under_pr_curve']:.4f}  F1 {metrics['f1']:.4f}{change}"
+        )
+        previous = metrics
     return EXIT_OK
 
 
@@ -279,8 +291,15 @@ def _runs(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     flow = workflow(args)
-    engine = flow.engine(args.name)
-    explained = engine.explain(flow.data(args.name), [tuple(p) for p in args.pair])
+    engine = flow.trained(args.name)
+    data = flow.data(args.name)
+    if args.group is not None:
+        from ..engine.explain import explain_group
+
+        matched = engine.transform(data)
+        explained = explain_group(engine, matched, _as_key(args.group, matched["match_id"]))
+    else:
+        explained = engine.explain(data, [tuple(p) for p in args.pair])
     if args.json:
         print_json(explained.to_dict(orient="records"))
         return EXIT_OK
@@ -292,6 +311,14 @@ def _explain(args: argparse.Namespace) -> int:
             )
         )
     return EXIT_OK
+
+
+def _as_key(text: str, ids: Any) -> Any:
+    """A match_id typed on the command line, as the type the table uses."""
+    for value in ids:
+        if str(value) == text:
+            return value
+    return text
 
 
 def _emit(data: dict[str, Any], args: argparse.Namespace, text: str) -> None:

@@ -48,11 +48,18 @@ class LabeledPairs:
         return cls(empty, empty, np.empty(0, dtype=bool), np.empty(0, dtype=object))
 
 
-def label_pairs(labels: pd.DataFrame, primary_key: str, data_keys: pd.Series) -> LabeledPairs:
+def label_pairs(
+    labels: pd.DataFrame,
+    primary_key: str,
+    data_keys: pd.Series,
+    max_set_size: int | None = None,
+) -> LabeledPairs:
     """Validate a Glue label table and expand each labeling set into labelled pairs.
 
     Args:
         labels: the label table (``labeling_set_id``, ``label``, primary key, ...).
+        max_set_size: refuse sets larger than this (the workflow refuses over 50, as Glue
+            warns they label poorly); ``None`` only warns.
         primary_key: the primary key column, present in both tables.
         data_keys: the data's primary key values in data order (positions are taken from it).
 
@@ -94,7 +101,7 @@ def label_pairs(labels: pd.DataFrame, primary_key: str, data_keys: pd.Series) ->
             f"remove those rows"
         )
     table["position"] = positions.loc[table["key"]].to_numpy()
-    _check_sets(table)
+    _check_sets(table, max_set_size)
     return _expand(table)
 
 
@@ -113,7 +120,7 @@ def _rows(rows: list[int]) -> str:
     return shown + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
 
 
-def _check_sets(table: pd.DataFrame) -> None:
+def _check_sets(table: pd.DataFrame, max_set_size: int | None) -> None:
     conflicting = table.groupby(["set", "key"])["label"].nunique()
     conflicting = conflicting[conflicting > 1]
     if len(conflicting):
@@ -128,6 +135,12 @@ def _check_sets(table: pd.DataFrame) -> None:
         raise LabelError(
             f"labeling set(s) {single.index[:5].tolist()} have a single record, which says "
             f"nothing about matches; add the records it should be compared with, or drop it"
+        )
+    if max_set_size is not None and (sizes > max_set_size).any():
+        over = sizes[sizes > max_set_size]
+        raise LabelError(
+            f"labeling set(s) {over.index[:5].tolist()} have {over.max()} records, over the "
+            f"limit of {max_set_size} (large sets label poorly); split them into smaller sets"
         )
     large = sizes[sizes > RECOMMENDED_MAX_SET_SIZE]
     if len(large):
