@@ -1,0 +1,17 @@
+"""The error the suite guard raises (part of the ``FindMatchesError`` tree)."""
+
+from __future__ import annotations
+
+from ..errors import FindMatchesError
+
+
+class UnregisteredExpectationError(FindMatchesError, LookupError):
+    """A suite names expectation types GX does not know, so GX would drop them silently.
+
+    Attributes:
+        missing: the expectation types that are not registered, or were dropped on load.
+    """
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        super().__init__(message)
+        self.missing = missing

@@ -1,0 +1,71 @@
+"""Base of the expectations that run FindMatches on the batch: the shared matching fields.
+
+Every field here is also a value key of ``findmatches.match_result``; GX passes a metric only
+the kwargs named in the expectation's ``success_keys``, so subclasses list
+``params.MATCH_KEYS`` there. Equal values across a suite mean one metric id, and one engine
+run per batch.
+"""
+
+from __future__ import annotations
+
+from abc import ABC
+from typing import Any
+
+from great_expectations.compatibility import pydantic
+
+from .rendered_expectation import FindMatchesRenderedExpectation
+
+PRIMARY_KEY = "The column that identifies each record (unique, never null)."
+COLUMNS = (
+    "Columns to compare: null for every column but the key, the partition column and "
+    "exclude_columns (as Glue does), a list of names, or a mapping name → kind (name, text, "
+    "code, categorical, number, date)."
+)
+EXCLUDE_COLUMNS = (
+    "Batch columns the matcher never sees, e.g. truth or label columns kept for checks."
+)
+PRECISION_RECALL = "0.5 = no preference; toward 1 fewer false matches, toward 0 more matches found."
+ACCURACY_COST = "Toward 1 a more thorough (costlier) candidate search; toward 0 a cheaper one."
+PARTITION_BY = "A column no match group may span (Glue's label boundary)."
+LABELS_PATH = "A Glue label file (CSV/TSV/Parquet); labels make the model supervised."
+
+
+class FindMatchesMatchingExpectation(FindMatchesRenderedExpectation, ABC):
+    """An expectation over the FindMatches match groups of the batch."""
+
+    primary_key: str = pydantic.Field(description=PRIMARY_KEY)
+    columns: list[str] | dict[str, str] | None = pydantic.Field(default=None, description=COLUMNS)
+    exclude_columns: list[str] | None = pydantic.Field(default=None, description=EXCLUDE_COLUMNS)
+    precision_recall_tradeoff: float = pydantic.Field(
+        default=0.5, ge=0.0, le=1.0, description=PRECISION_RECALL
+    )
+    accuracy_cost_tradeoff: float = pydantic.Field(
+        default=0.5, ge=0.0, le=1.0, description=ACCURACY_COST
+    )
+    partition_by: str | None = pydantic.Field(default=None, description=PARTITION_BY)
+    labels_path: str | None = pydantic.Field(default=None, description=LABELS_PATH)
+
+    @pydantic.validator("exclude_columns")
+    def _canonical_exclusions(cls, value: list[str] | None) -> list[str] | None:
+        """Sorted and without repeats: the order means nothing, and equal lists keep the
+        match metric's id equal across expectations (one engine run)."""
+        return None if value is None else sorted(dict.fromkeys(value))
+
+    @classmethod
+    def _matching_clause(cls, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The sentence's tail naming the matching setup."""
+        template = (
+            " (FindMatches on key $primary_key, precision/recall trade-off "
+            "$precision_recall_tradeoff"
+        )
+        params = {
+            "primary_key": kwargs.get("primary_key"),
+            "precision_recall_tradeoff": kwargs.get("precision_recall_tradeoff", 0.5),
+        }
+        if kwargs.get("partition_by"):
+            template += ", partitioned by $partition_by"
+            params["partition_by"] = kwargs["partition_by"]
+        if kwargs.get("labels_path"):
+            template += ", supervised by labels $labels_path"
+            params["labels_path"] = kwargs["labels_path"]
+        return template + ")", params

@@ -1,0 +1,55 @@
+"""What ``findmatches.match_result`` hands to the metrics that depend on it.
+
+Dependent metrics need both the engine's output and the batch as GX read it: the batch keeps
+the columns the matcher never saw (label and truth columns), which is exactly what most checks
+compare against the match groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..engine.results import MatchResult
+from .params import MatchParameters
+
+MATCH_ID = "match_id"
+CONFIDENCE = "match_confidence_score"
+
+
+@dataclass(frozen=True)
+class MatchedBatch:
+    """One batch and its FindMatches result.
+
+    Attributes:
+        data: every row of the batch, all columns, in batch order.
+        result: the engine's result on ``data`` minus the excluded columns (same row order).
+        parameters: the matching parameters the result was computed with.
+    """
+
+    data: pd.DataFrame
+    result: MatchResult
+    parameters: MatchParameters
+
+    def labelled(self) -> pd.DataFrame:
+        """The batch with ``match_id`` and ``match_confidence_score`` added, by position (the
+        engine keeps the input's row order)."""
+        frame = self.data.reset_index(drop=True).copy()
+        frame[MATCH_ID] = self.result.frame[MATCH_ID].to_numpy()
+        frame[CONFIDENCE] = self.result.frame[CONFIDENCE].to_numpy()
+        return frame
+
+    def duplicate_groups(self) -> pd.DataFrame:
+        """Rows of groups with at least two records, largest groups first, then by id."""
+        frame = self.labelled()
+        sizes = frame.groupby(MATCH_ID, sort=False)[MATCH_ID].transform("size")
+        chosen = frame[sizes >= 2].assign(_size=sizes[sizes >= 2])
+        key = self.parameters.primary_key
+        chosen = chosen.sort_values(["_size", MATCH_ID, key], ascending=[False, True, True])
+        return chosen.drop(columns="_size")
+
+    def group_sizes(self) -> np.ndarray:
+        """The size of every match group (singletons included)."""
+        return self.result.frame.groupby(MATCH_ID, sort=False).size().to_numpy()

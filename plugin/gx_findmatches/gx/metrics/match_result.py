@@ -1,0 +1,45 @@
+"""``findmatches.match_result``: the one FindMatches run a batch needs, shared by every check.
+
+Every matching expectation depends on this metric (through the metric it reads) with the same
+value keys, so GX's metric graph resolves it once per batch and parameter set, however many
+expectations of a suite use it. ``ENGINE_CALLS`` counts the runs, so tests can prove it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from ..matched_batch import MatchedBatch
+from ..params import MATCH_DEFAULTS, MATCH_KEYS, MATCH_RESULT, MatchParameters
+from .batch_frame_metric import BatchFrameMetric
+
+logger = logging.getLogger(__name__)
+
+ENGINE_CALLS = 0
+"""How many times this metric has run the engine in this process (read by tests)."""
+
+
+class FindMatchesMatchResult(BatchFrameMetric):
+    """Fit FindMatches on the batch and match it: a :class:`MatchedBatch`.
+
+    Value keys: ``primary_key``, ``columns``, ``exclude_columns``,
+    ``precision_recall_tradeoff``, ``accuracy_cost_tradeoff``, ``partition_by`` and
+    ``labels_path`` (a Glue label file; labels make the model supervised).
+    """
+
+    metric_name = MATCH_RESULT
+    value_keys = MATCH_KEYS
+    default_kwarg_values: ClassVar[dict[str, Any]] = dict(MATCH_DEFAULTS)
+
+    @classmethod
+    def _from_frame(cls, frame: pd.DataFrame, value_kwargs: dict[str, Any]) -> MatchedBatch:
+        global ENGINE_CALLS
+        parameters = MatchParameters.from_kwargs(value_kwargs)
+        data = parameters.matching_frame(frame)
+        ENGINE_CALLS += 1
+        result = parameters.fitted(data).match(data)
+        logger.info("matched a batch of %d rows: %s", len(frame), result.summary.to_dict())
+        return MatchedBatch(data=frame, result=result, parameters=parameters)

@@ -1,0 +1,100 @@
+"""Small builders for the legacy Data Docs content our expectations render.
+
+Data Docs (file mode) build validation pages from the *legacy* renderers only: the
+prescriptive sentence, the observed value and the "unexpected table" slot, which the
+validation-results table appends under the sentence
+(``render/renderer/content_block/validation_results_table_content_block.py``). A result's
+``details`` are never shown unless a legacy renderer turns them into content, so every table
+we want on the page is built here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from great_expectations.render import RenderedStringTemplateContent, RenderedTableContent
+
+_BADGE = {"classes": ["badge", "badge-secondary"]}
+_TABLE_STYLE = {"body": {"classes": ["table-bordered", "table-sm", "mt-3"]}}
+
+
+def kwargs_of(configuration: Any, result: Any) -> dict[str, Any]:
+    """The expectation kwargs from a configuration, or from a result's configuration: the
+    dispatcher passes either, or neither (``expectation.py`` notes on renderer contracts)."""
+    if configuration is None and result is not None:
+        configuration = getattr(result, "expectation_config", None)
+    return dict(getattr(configuration, "kwargs", None) or {})
+
+
+def result_of(result: Any) -> dict[str, Any]:
+    """A validation result's ``result`` dict ({} when there is none, e.g. BOOLEAN_ONLY)."""
+    return dict(getattr(result, "result", None) or {}) if result is not None else {}
+
+
+def sentence(
+    template: str, params: Mapping[str, Any], runtime_configuration: Mapping[str, Any] | None
+) -> list[RenderedStringTemplateContent]:
+    """A prescriptive sentence; ``$name`` placeholders are filled from ``params``."""
+    styling = dict((runtime_configuration or {}).get("styling") or {})
+    styling.setdefault("default", _BADGE)
+    return [
+        RenderedStringTemplateContent(
+            content_block_type="string_template",
+            string_template={"template": template, "params": dict(params), "styling": styling},
+        )
+    ]
+
+
+def table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> RenderedTableContent:
+    """A titled table of text cells."""
+    return RenderedTableContent(
+        content_block_type="table",
+        header=RenderedStringTemplateContent(
+            content_block_type="string_template",
+            string_template={"template": title, "tag": "h6"},
+        ),
+        header_row=list(header),
+        table=[[cell_text(cell) for cell in row] for row in rows],
+        styling=_TABLE_STYLE,
+    )
+
+
+def cell_text(value: Any) -> str:
+    """A value as table text: numbers shortened, missing shown as an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def group_rows(
+    details: Mapping[str, Any], key: str, extra: str | None = None, max_groups: int = 10
+) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of a table listing the records of the first ``max_groups`` groups in
+    ``details[key]`` (from ``details.group_entries``), one record per row, group columns
+    first, then the batch's columns in batch order (``details["columns"]``: stored results
+    come back from JSON with their keys sorted)."""
+    shown = list(details.get(key) or [])[:max_groups]
+    columns = record_columns(details, [r for group in shown for r in group["records"]])
+    header = ["match_id", "size", "confidence", *([extra] if extra else []), *columns]
+    rows = []
+    for group in shown:
+        lead = [group["match_id"], group["size"], group["confidence"]]
+        lead += [group.get(extra)] if extra else []
+        for record in group["records"]:
+            rows.append([*lead, *(record.get(c) for c in columns)])
+    return header, rows
+
+
+def record_columns(details: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The columns of listed records: batch order first, then any others."""
+    columns = [str(c) for c in details.get("columns") or []]
+    for row in rows:
+        columns += [c for c in row if c not in columns]
+    return columns

@@ -1,0 +1,123 @@
+"""The same expectations on FEBRL3 stored in SQLite: the SQL batch is read whole, then matched."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import great_expectations as gx
+import pandas as pd
+import pytest
+from gx_findmatches import FindMatches, write_table
+from gx_findmatches.gx.metrics import match_result
+from gx_helpers import (
+    KIND,
+    PRIMARY_KEY,
+    TRUTH,
+    Truth,
+    case,
+    exception_messages,
+    new_project,
+    run_checkpoint,
+)
+
+COMMON = {"primary_key": PRIMARY_KEY, "exclude_columns": [TRUTH, KIND]}
+
+
+@pytest.fixture(scope="module")
+def run(
+    tmp_path_factory: pytest.TempPathFactory,
+    febrl3_checked: pd.DataFrame,
+    febrl3_labels: pd.DataFrame,
+    truth: Truth,
+) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("gx_sqlite")
+    database = root / "febrl.db"
+    with sqlite3.connect(database) as connection:
+        febrl3_checked.to_sql("febrl3", connection, index=False)
+        febrl3_labels.to_sql("labels", connection, index=False)
+    labels_path = str(write_table(febrl3_labels, root / "labels.csv"))
+    context = new_project(root)
+    definition = (
+        context.data_sources.add_sqlite("crm", connection_string=f"sqlite:///{database}")
+        .add_table_asset("febrl3", table_name="febrl3")
+        .add_batch_definition_whole_table("all")
+    )
+    ex = gx.expectations
+    expectations = [
+        case(
+            ex.ExpectTableFuzzyDuplicateRateToBeBetween,
+            "rate",
+            **COMMON,
+            min_value=truth.rate - 0.02,
+            max_value=truth.rate + 0.02,
+        ),
+        case(ex.ExpectMatchGroupSizesToBeBetween, "sizes", **COMMON, max_value=truth.largest),
+        case(
+            ex.ExpectMatchGroupsToNotCrossLabelBoundaries,
+            "cross",
+            **COMMON,
+            label_column=TRUTH,
+            mostly=0.99,
+        ),
+        case(
+            ex.ExpectColumnValuesToBeConsistentWithinMatchGroups,
+            "consistent",
+            **COMMON,
+            column=TRUTH,
+            mostly=0.99,
+        ),
+        case(
+            ex.ExpectTableFuzzyDuplicateRateToBeBetween,
+            "rate_fail",
+            **COMMON,
+            max_value=truth.rate - 0.1,
+        ),
+        case(
+            ex.ExpectTableFuzzyDuplicateRateToBeBetween,
+            "supervised",
+            **COMMON,
+            labels_path=labels_path,
+            min_value=truth.rate - 0.02,
+            max_value=truth.rate + 0.02,
+        ),
+    ]
+    before = match_result.ENGINE_CALLS
+    results = run_checkpoint(context, "febrl3_sql", definition, expectations)
+    results["_engine_calls"] = match_result.ENGINE_CALLS - before
+    results["_context"] = context
+    return results
+
+
+def test_sql_batches_pass_and_fail_like_pandas_ones(run: dict[str, Any]) -> None:
+    for name in ("rate", "sizes", "cross", "consistent", "supervised", "rate_fail"):
+        assert not exception_messages(run[name]), name
+    for name in ("rate", "sizes", "cross", "consistent", "supervised"):
+        assert run[name].success is True, name
+    assert run["rate_fail"].success is False
+
+
+def test_sql_batch_gives_the_engines_result_on_the_same_rows(
+    run: dict[str, Any], febrl3: pd.DataFrame
+) -> None:
+    result = FindMatches(primary_key=PRIMARY_KEY).fit(febrl3).match(febrl3)
+    expected = result.summary.records_in_duplicate_groups / result.summary.rows
+    assert run["rate"].result["observed_value"] == pytest.approx(expected)
+    assert run["sizes"].result["observed_value"] == result.summary.largest_group
+
+
+def test_one_engine_run_per_parameter_set(run: dict[str, Any]) -> None:
+    assert run["_engine_calls"] == 2  # unsupervised (five expectations) + supervised
+
+
+def test_a_label_table_in_sql_is_validated(
+    run: dict[str, Any], febrl3_labels: pd.DataFrame
+) -> None:
+    labels = run["_context"].data_sources.get("crm").add_table_asset("labels", table_name="labels")
+    batch = labels.add_batch_definition_whole_table("all").get_batch()
+    result = batch.validate(
+        gx.expectations.ExpectLabelingSetsToBeValid(primary_key=PRIMARY_KEY, max_set_size=5)
+    )
+    assert result.success is False  # FEBRL label sets have 10 records
+    assert result.result["observed_value"] == febrl3_labels["labeling_set_id"].nunique()
+    assert any("more than 5 records" in p for p in result.result["details"]["problems"])
