@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Services for the test suite: a local PostgreSQL server with the test role and database.
+# Services for the test suite: a local PostgreSQL server with the test role and database, and
+# headless Chromium for the Data Docs rendering test.
 # Idempotent: safe to run on a machine where they already exist. Needs root (CI runs as root).
 set -euo pipefail
 
-if ! command -v pg_lsclusters >/dev/null 2>&1; then
+missing=()
+command -v pg_lsclusters >/dev/null 2>&1 || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 read -r version cluster _ < <(pg_lsclusters -h | head -n 1)
 pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
