@@ -1,13 +1,16 @@
-"""The same expectations on FEBRL3 stored in SQLite: the SQL batch is read whole, then matched."""
+"""The same expectations on FEBRL3 stored in SQLite and in PostgreSQL: the SQL batch is read
+whole, then matched."""
 
 from __future__ import annotations
 
-import sqlite3
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import great_expectations as gx
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from gx_findmatches import FindMatches, write_table
 from gx_findmatches.gx.metrics import match_result
 from gx_helpers import (
@@ -24,25 +27,55 @@ from gx_helpers import (
 COMMON = {"primary_key": PRIMARY_KEY, "exclude_columns": [TRUTH, KIND]}
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty database: a SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('gx_sqlite') / 'febrl.db'}"
+        return
+    server: str = request.getfixturevalue("postgres_server")
+    schema = f"gxfm_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(server)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.engine.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="module")
 def run(
+    database_url: str,
     tmp_path_factory: pytest.TempPathFactory,
     febrl3_checked: pd.DataFrame,
     febrl3_labels: pd.DataFrame,
     truth: Truth,
 ) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("gx_sqlite")
-    database = root / "febrl.db"
-    with sqlite3.connect(database) as connection:
+    root = tmp_path_factory.mktemp("gx_sql")
+    engine = sa.create_engine(database_url)
+    with engine.begin() as connection:
         febrl3_checked.to_sql("febrl3", connection, index=False)
         febrl3_labels.to_sql("labels", connection, index=False)
+    engine.dispose()
     labels_path = str(write_table(febrl3_labels, root / "labels.csv"))
     context = new_project(root)
-    definition = (
-        context.data_sources.add_sqlite("crm", connection_string=f"sqlite:///{database}")
-        .add_table_asset("febrl3", table_name="febrl3")
-        .add_batch_definition_whole_table("all")
+    sources = context.data_sources
+    source = (
+        sources.add_sqlite("crm", connection_string=database_url)
+        if database_url.startswith("sqlite")
+        else sources.add_postgres("crm", connection_string=database_url)
     )
+    definition = source.add_table_asset(
+        "febrl3", table_name="febrl3"
+    ).add_batch_definition_whole_table("all")
     ex = gx.expectations
     expectations = [
         case(
