@@ -52,6 +52,9 @@ class PreparedColumn:
     spec: ColumnSpec
     values: np.ndarray  # object array of str for string kinds, float64 for numbers
     missing: np.ndarray  # bool
+    # Per-record second form, compared too: text with its words sorted (word order must not
+    # matter), a date with day and month swapped (a swap is one slip, not two edits).
+    alternate: np.ndarray | None = None
 
 
 def normalize_text(value: object) -> str:
@@ -67,18 +70,29 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     if spec.kind == "number":
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
         return PreparedColumn(spec, numbers, missing | np.isnan(numbers))
-    out = np.full(len(values), "", dtype=object)
-    present = ~missing
+    # Normalize each distinct value once: names and places repeat a lot.
+    codes, uniques = pd.factorize(values)
     if spec.kind == "date":
-        dates = [normalize_date(v) for v in values[present]]
-        out[present] = [
-            d if d is not None else normalize_text(v)
-            for d, v in zip(dates, values[present], strict=True)
-        ]
+        forms = [_date_form(v) for v in uniques]
     else:
-        out[present] = [normalize_text(v) for v in values[present]]
+        forms = [normalize_text(v) for v in uniques]
+    lookup = np.array([*forms, ""], dtype=object)  # code -1 (missing) reads the last entry
+    out = lookup[codes]
     missing = missing | (out == "")
-    return PreparedColumn(spec, out, missing)
+    alternate = None
+    if spec.kind in ("text", "date"):
+        twist = _sorted_words if spec.kind == "text" else _swap_day_month
+        alternate = np.array([*(twist(f) for f in forms), ""], dtype=object)[codes]
+    return PreparedColumn(spec, out, missing, alternate)
+
+
+def _date_form(value: object) -> str:
+    date = normalize_date(value)
+    return date if date is not None else normalize_text(value)
+
+
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
 
 
 def similarity(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -89,11 +103,22 @@ def similarity(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> n
         return result
     a = column.values[left[both]]
     b = column.values[right[both]]
-    result[both] = _kind_similarity(column.spec.kind, a, b)
+    if column.alternate is None:
+        result[both] = _kind_similarity(column.spec.kind, a, b)
+    else:
+        b_alternate = column.alternate[right[both]]
+        a_alternate = column.alternate[left[both]]
+        result[both] = _kind_similarity(column.spec.kind, a, b, a_alternate, b_alternate)
     return result
 
 
-def _kind_similarity(kind: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _kind_similarity(
+    kind: str,
+    a: np.ndarray,
+    b: np.ndarray,
+    a_alternate: np.ndarray | None = None,
+    b_alternate: np.ndarray | None = None,
+) -> np.ndarray:
     if kind == "number":
         a_f, b_f = a.astype("float64"), b.astype("float64")
         scale = np.maximum(np.abs(a_f), np.abs(b_f))
@@ -106,14 +131,16 @@ def _kind_similarity(kind: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return _cpdist(a, b, JaroWinkler.normalized_similarity)
     if kind == "text":
         plain = _cpdist(a, b, Indel.normalized_similarity)
-        sorted_a = np.array([" ".join(sorted(t.split())) for t in a], dtype=object)
-        sorted_b = np.array([" ".join(sorted(t.split())) for t in b], dtype=object)
-        return np.maximum(plain, _cpdist(sorted_a, sorted_b, Indel.normalized_similarity))
+        if a_alternate is None or b_alternate is None:
+            a_alternate = np.array([_sorted_words(t) for t in a], dtype=object)
+            b_alternate = np.array([_sorted_words(t) for t in b], dtype=object)
+        return np.maximum(plain, _cpdist(a_alternate, b_alternate, Indel.normalized_similarity))
     if kind == "date":
         sim = _cpdist(a, b, DamerauLevenshtein.normalized_similarity)
-        swapped = np.array([_swap_day_month(v) for v in b], dtype=object)
+        if b_alternate is None:
+            b_alternate = np.array([_swap_day_month(v) for v in b], dtype=object)
         # A swapped day and month is one typing error, not two: score it as one edit.
-        return np.where((a == swapped) & (a != b), np.maximum(sim, 0.875), sim)
+        return np.where((a == b_alternate) & (a != b), np.maximum(sim, 0.875), sim)
     # code: digit strings, where one edit matters whatever the length: score by edit count.
     edits = _cpdist(a, b, DamerauLevenshtein.distance)
     return np.clip(1.0 - edits / 4.0, 0.0, 1.0)
