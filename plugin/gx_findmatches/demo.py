@@ -22,8 +22,12 @@ from .io import write_table
 LABELLED_RECORDS = 200
 
 
-def run_demo(out_dir: Path) -> dict[str, Any]:
-    """Run the demo, write its files under ``out_dir`` and return what it found."""
+def run_demo(out_dir: Path, data_docs: bool = True) -> dict[str, Any]:
+    """Run the demo, write its files under ``out_dir`` and return what it found.
+
+    With ``data_docs`` it ends in Great Expectations checkpoints and Data Docs
+    (see :mod:`.demo_data_docs`).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = load_febrl("febrl3")
     truth = true_entities(frame)
@@ -65,8 +69,16 @@ def run_demo(out_dir: Path) -> dict[str, Any]:
         },
         "files": {name: str(path) for name, path in files.items()},
     }
-    (out_dir / "summary.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
-    report["text"] = _text(report, out_dir)
+    text = _text(report, out_dir)
+    if data_docs:
+        from .demo_data_docs import data_docs_text, run_data_docs_demo
+
+        report["great_expectations"] = run_data_docs_demo(out_dir, frame)
+        text = "\n".join([text, *data_docs_text(report["great_expectations"])])
+    (out_dir / "summary.json").write_text(
+        json.dumps(report, indent=1, default=str), encoding="utf-8"
+    )
+    report["text"] = text
     return report
 
 

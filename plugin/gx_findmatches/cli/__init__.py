@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import FindMatchesError
-from . import engine_commands, workflow_commands
+from . import engine_commands, validate_command, workflow_commands
 from .common import EXIT_BAD_INPUT
 
 
@@ -37,6 +37,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     engine_commands.register(commands)
     workflow_commands.register(commands)
+    validate_command.register(commands)
     return root
 
 

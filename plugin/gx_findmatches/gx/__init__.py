@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import great_expectations.expectations as _gx_expectations
 
+from . import datasource as datasource
 from . import metrics as metrics
 from .errors import UnregisteredExpectationError
 from .expectations import (
