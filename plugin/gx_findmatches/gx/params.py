@@ -28,6 +28,8 @@ MATCH_KEYS: tuple[str, ...] = (
     "accuracy_cost_tradeoff",
     "partition_by",
     "labels_path",
+    "transform_name",
+    "store_url",
 )
 
 MATCH_DEFAULTS: dict[str, Any] = {
@@ -37,6 +39,8 @@ MATCH_DEFAULTS: dict[str, Any] = {
     "accuracy_cost_tradeoff": 0.5,
     "partition_by": None,
     "labels_path": None,
+    "transform_name": None,
+    "store_url": None,
 }
 
 
@@ -54,6 +58,10 @@ class MatchParameters:
         accuracy_cost_tradeoff: how thorough the candidate search is.
         partition_by: a column no match group may span.
         labels_path: a Glue label file (CSV/TSV/Parquet); labels make the model supervised.
+        transform_name: a trained transform in the gx-findmatches store: its model matches
+            the batch as is (no refit; the matching fields above are then ignored but the key).
+        store_url: the store holding ``transform_name`` (default: ``$GX_FINDMATCHES_STORE``,
+            else ``sqlite:///findmatches.db``).
     """
 
     primary_key: str
@@ -63,6 +71,8 @@ class MatchParameters:
     accuracy_cost_tradeoff: float = 0.5
     partition_by: str | None = None
     labels_path: str | None = None
+    transform_name: str | None = None
+    store_url: str | None = None
 
     @classmethod
     def from_kwargs(cls, kwargs: Mapping[str, Any]) -> MatchParameters:
@@ -77,6 +87,8 @@ class MatchParameters:
             accuracy_cost_tradeoff=float(values["accuracy_cost_tradeoff"]),
             partition_by=values["partition_by"],
             labels_path=values["labels_path"],
+            transform_name=values["transform_name"],
+            store_url=values["store_url"],
         )
 
     @staticmethod
@@ -120,5 +132,12 @@ class MatchParameters:
         return None if self.labels_path is None else read_table(self.labels_path)
 
     def fitted(self, frame: pd.DataFrame) -> FindMatches:
-        """A transform fitted on ``frame`` (supervised when ``labels_path`` is set)."""
+        """The stored transform's trained model when ``transform_name`` is set, else a
+        transform fitted on ``frame`` (supervised when ``labels_path`` is set)."""
+        if self.transform_name is not None:
+            from ..store import Store
+            from ..workflow import Workflow
+
+            with Store(self.store_url) as store:
+                return Workflow(store).trained(self.transform_name)
         return self.transform().fit(frame, self.labels())

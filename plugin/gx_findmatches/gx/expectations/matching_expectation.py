@@ -44,6 +44,16 @@ class FindMatchesMatchingExpectation(FindMatchesRenderedExpectation, ABC):
     )
     partition_by: str | None = pydantic.Field(default=None, description=PARTITION_BY)
     labels_path: str | None = pydantic.Field(default=None, description=LABELS_PATH)
+    transform_name: str | None = pydantic.Field(
+        default=None,
+        description="A trained transform in the gx-findmatches store whose model matches the "
+        "batch (no refit); the other matching fields but primary_key are then ignored.",
+    )
+    store_url: str | None = pydantic.Field(
+        default=None,
+        description="SQLAlchemy URL of the store holding transform_name (default: "
+        "$GX_FINDMATCHES_STORE, else sqlite:///findmatches.db).",
+    )
 
     @pydantic.validator("exclude_columns")
     def _canonical_exclusions(cls, value: list[str] | None) -> list[str] | None:
@@ -54,6 +64,14 @@ class FindMatchesMatchingExpectation(FindMatchesRenderedExpectation, ABC):
     @classmethod
     def _matching_clause(cls, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """The sentence's tail naming the matching setup."""
+        if kwargs.get("transform_name"):
+            return (
+                " (FindMatches with the trained transform $transform_name on key $primary_key)",
+                {
+                    "transform_name": kwargs["transform_name"],
+                    "primary_key": kwargs.get("primary_key"),
+                },
+            )
         template = (
             " (FindMatches on key $primary_key, precision/recall trade-off "
             "$precision_recall_tradeoff"

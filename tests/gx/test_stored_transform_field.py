@@ -1,0 +1,43 @@
+"""Expectations can name a trained transform in the store instead of matching parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import great_expectations as gx
+import pandas as pd
+from gx_findmatches.gx.metrics import match_result
+from gx_findmatches.io import write_table
+from gx_findmatches.sources import DataSource
+from gx_findmatches.store import Store
+from gx_findmatches.workflow import Workflow
+from gx_helpers import PRIMARY_KEY
+
+
+def test_a_stored_transform_matches_the_batch_without_refitting(
+    tmp_path: Path, febrl3: pd.DataFrame
+) -> None:
+    store_url = f"sqlite:///{tmp_path / 'fm.db'}"
+    data = write_table(febrl3, tmp_path / "people.csv")
+    with Store(store_url) as store:
+        flow = Workflow(store)
+        flow.create_transform("people", DataSource(str(data)), PRIMARY_KEY)
+        flow.train("people")
+        expected = flow.match("people").summary
+    context = gx.get_context(mode="ephemeral")
+    batch = (
+        context.data_sources.add_pandas("people")
+        .add_dataframe_asset("people")
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(batch_parameters={"dataframe": febrl3})
+    )
+    before = match_result.ENGINE_CALLS
+    result = batch.validate(
+        gx.expectations.ExpectTableFuzzyDuplicateRateToBeBetween(
+            primary_key=PRIMARY_KEY, transform_name="people", store_url=store_url, max_value=1.0
+        )
+    )
+    assert before + 1 == match_result.ENGINE_CALLS
+    assert result.success is True
+    rate = expected.records_in_duplicate_groups / expected.rows
+    assert result.result["observed_value"] == rate
