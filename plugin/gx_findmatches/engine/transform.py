@@ -140,6 +140,9 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
                 table.compare(left, right).levels, table.compare(*sample).levels, sizes
             )
         self.column_plan_: ColumnPlan = column_plan
+        logger.info("comparing %s", column_plan.kinds())
+        for name, reason in column_plan.excluded.items():
+            logger.warning("column %r set aside: %s", name, reason)
         self.blocking_plan_: BlockingPlan = plan
         self.fellegi_sunter_: FellegiSunterModel = model
         self.classifier_ = None

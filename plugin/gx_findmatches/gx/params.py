@@ -131,6 +131,27 @@ class MatchParameters:
         """The Glue label table at ``labels_path``, or ``None`` when no labels are given."""
         return None if self.labels_path is None else read_table(self.labels_path)
 
+    def estimator(self) -> FindMatches:
+        """The transform to estimate quality with: the stored transform's settings when
+        ``transform_name`` is set, else these parameters (unfitted either way)."""
+        if self.transform_name is None:
+            return self.transform()
+        from ..store import Store
+        from ..workflow import Workflow
+
+        with Store(self.store_url) as store:
+            engine = Workflow(store).engine(self.transform_name)
+        return FindMatches(**engine.get_params())
+
+    def stored_labels(self) -> pd.DataFrame | None:
+        """The labels imported for ``transform_name`` (``None`` without one)."""
+        if self.transform_name is None:
+            return None
+        from ..store import Store
+
+        with Store(self.store_url) as store:
+            return store.labels(self.transform_name)
+
     def fitted(self, frame: pd.DataFrame) -> FindMatches:
         """The stored transform's trained model when ``transform_name`` is set, else a
         transform fitted on ``frame`` (supervised when ``labels_path`` is set)."""

@@ -77,12 +77,14 @@ class ExpectMatchQualityMetricToBeBetween(FindMatchesMatchingExpectation):
 
     @pydantic.root_validator(skip_on_failure=True)
     def _one_label_source(cls, values: dict[str, Any]) -> dict[str, Any]:
-        """Quality is estimated from labels: exactly one source of them."""
+        """Quality is estimated from labels: a file, a truth column, or a stored transform's."""
         has_file, has_column = values.get("labels_path"), values.get("label_column")
-        if bool(has_file) == bool(has_column):
+        stored = values.get("transform_name")
+        if (has_file and has_column) or not (has_file or has_column or stored):
             raise ValueError(
-                "give exactly one source of labels: labels_path (a Glue label file) or "
-                "label_column (a batch column of true entity ids)"
+                "give exactly one source of labels: labels_path (a Glue label file), "
+                "label_column (a batch column of true entity ids), or transform_name (the "
+                "labels stored for a transform)"
             )
         return values
 
@@ -118,6 +120,9 @@ class ExpectMatchQualityMetricToBeBetween(FindMatchesMatchingExpectation):
         if source:
             template += ", labels drawn from $label_column"
             params["label_column"] = source
+        elif kwargs.get("transform_name") and not kwargs.get("labels_path"):
+            template += ", from the labels stored for $transform_name"
+            params["transform_name"] = kwargs["transform_name"]
         clause, match_params = cls._matching_clause(kwargs)
         return template + clause + ".", {**params, **match_params}
 

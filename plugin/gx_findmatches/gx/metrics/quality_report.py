@@ -47,15 +47,21 @@ class FindMatchesQualityReport(BatchFrameMetric):
                 data, frame[label_column].reset_index(drop=True), parameters, value_kwargs
             )
             source = f"drawn from column {label_column!r}"
-        else:
+        elif parameters.labels_path is not None:
             labels = parameters.labels()
             source = f"file {parameters.labels_path}"
-        if labels is None:
+        elif parameters.transform_name is not None:
+            labels = parameters.stored_labels()
+            source = f"labels stored for transform {parameters.transform_name!r}"
+        else:
+            labels = None
+        if labels is None or labels.empty:
             raise LabelError(
-                "estimating match quality needs labels: set labels_path (a Glue label file) "
-                "or label_column (a column of true entity ids in the batch)"
+                "estimating match quality needs labels: set labels_path (a Glue label file), "
+                "label_column (a column of true entity ids in the batch), or transform_name "
+                "(a transform with imported labels)"
             )
-        report = parameters.transform().evaluate(data, labels).to_dict()
+        report = parameters.estimator().evaluate(data, labels).to_dict()
         report["labels_source"] = source
         return plain(report)
 

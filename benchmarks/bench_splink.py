@@ -1,0 +1,218 @@
+"""Time gx-findmatches against Splink on DuckDB, same data, same machine, same run.
+
+Splink is the open-source tool people reach for when they need probabilistic record linkage at
+scale, so it is the baseline a reader will ask about. Each job runs in a fresh ``spawn`` process
+(peak RSS is that job's own) on the synthetic person tables, and the script prints wall time,
+peak memory, candidate pairs (comparisons scored), pairwise precision/recall/F1 against the
+true entities and the ratios gx-findmatches / Splink.
+
+The Splink model is configured the way its documentation recommends for person data, not as a
+straw man: one comparison per column with fuzzy levels, five blocking rules for prediction,
+``probability_two_random_records_match`` from deterministic rules, u from random sampling and m
+from two expectation-maximisation sessions. End-to-end time covers training, prediction and
+clustering (not loading the table, for either tool).
+
+    python benchmarks/bench_splink.py                         # 10000 and 100000 rows
+    python benchmarks/bench_splink.py --rows 10000 100000 1000000
+
+Needs the ``bench`` extra (``splink``, ``duckdb``). Not part of the test gate: figures go to
+docs/results.md by hand, with machine and date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import multiprocessing
+import platform
+import resource
+import time
+from collections.abc import Callable
+from queue import Empty
+from typing import Any
+
+from bench_match import load, run_gx_findmatches
+
+#: Probability at which Splink pairs count as matches and join a cluster (its documented default).
+THRESHOLD = 0.5
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process so far (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def splink_settings() -> Any:
+    """A Splink model for the person table, per column as Splink's own examples configure it.
+
+    Names and free-text address parts get Jaro-Winkler levels (typos, transpositions); codes
+    and numbers get Levenshtein levels (one or two wrong digits); the date of birth gets
+    Splink's date comparison; state is exact. The prediction blocking rules are the union a
+    careful user would write so that each kind of corruption (a changed name, a moved address,
+    a missing date) still leaves some rule under which the pair is compared.
+    """
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="person_id",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("given_name", [0.92, 0.8]),
+            cl.JaroWinklerAtThresholds("surname", [0.92, 0.8]),
+            cl.LevenshteinAtThresholds("street_number", [1]),
+            cl.JaroWinklerAtThresholds("address", [0.92, 0.8]),
+            cl.JaroWinklerAtThresholds("suburb", [0.92, 0.8]),
+            cl.LevenshteinAtThresholds("postcode", [1, 2]),
+            cl.ExactMatch("state"),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d"
+            ),
+            cl.LevenshteinAtThresholds("id_number", [1, 2]),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("surname", "given_name"),
+            block_on("date_of_birth"),
+            block_on("postcode", "surname"),
+            block_on("id_number"),
+            block_on("address", "street_number"),
+        ],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+def run_splink(dataset: str) -> dict[str, Any]:
+    """Train, predict and cluster with Splink on DuckDB; time the three together."""
+    from gx_findmatches import pairwise_quality
+    from splink import DuckDBAPI, Linker, block_on
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    frame, key, truth = load(dataset)
+    settings = splink_settings()
+    steps: dict[str, float] = {}
+    start = time.perf_counter()
+    db_api = DuckDBAPI()
+    table = db_api.register(frame)
+    linker = Linker(table, settings, log_level=logging.WARNING)
+    tick = time.perf_counter()
+    linker.training.estimate_probability_two_random_records_match(
+        [
+            block_on("given_name", "surname", "date_of_birth"),
+            block_on("id_number", "date_of_birth"),
+        ],
+        recall=0.7,
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("given_name", "surname")
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    steps["train"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)
+    steps["predict"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, THRESHOLD
+    ).as_pandas_dataframe()
+    steps["cluster"] = time.perf_counter() - tick
+    seconds = time.perf_counter() - start
+    peak_mib = _peak_mib()  # before the comparison count below, which is bookkeeping only
+    cluster_of = clusters.set_index("person_id")["cluster_id"]
+    quality = pairwise_quality(frame[key].map(cluster_of), truth)
+    # Comparisons scored = distinct pairs over all prediction rules, counted exactly (not timed).
+    counts = count_comparisons_from_blocking_rules(
+        table,
+        blocking_rules=settings.blocking_rules_to_generate_predictions,
+        link_type="dedupe_only",
+        unique_id_column_name="person_id",
+        record_sample_proportion=1.0,
+    )
+    return {
+        "seconds": seconds,
+        "peak_mib": peak_mib,
+        "pairs": int(counts[-1]["cumulative_comparison_count"]),
+        "steps": steps,
+        "links": len(predictions.as_duckdbpyrelation()),
+        **quality.to_dict(),
+    }
+
+
+RUNNERS: dict[str, Callable[[str], dict[str, Any]]] = {
+    "gx-findmatches": run_gx_findmatches,
+    "splink": run_splink,
+}
+
+
+def _child(job: str, dataset: str, queue: Any) -> None:
+    result = RUNNERS[job](dataset)
+    result.setdefault("peak_mib", _peak_mib())
+    queue.put(result)
+
+
+def measure(job: str, dataset: str) -> dict[str, Any]:
+    """Run one job in a fresh process and return its figures (as bench_match.measure)."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_child, args=(job, dataset, queue))
+    process.start()
+    while True:
+        try:
+            result = queue.get(timeout=5)
+            break
+        except Empty:
+            if not process.is_alive():
+                raise RuntimeError(
+                    f"{job} on {dataset} died (exit code {process.exitcode})"
+                ) from None
+    process.join()
+    return dict(result)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--rows",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000],
+        help="synthetic table sizes (default 10000 100000)",
+    )
+    args = parser.parse_args()
+    import splink
+
+    print(
+        f"machine: {platform.platform()}, {multiprocessing.cpu_count()} cores, "
+        f"python {platform.python_version()}, splink {splink.__version__}"
+    )
+    print(
+        f"{'dataset':<18}{'job':<16}{'rows/s':>10}{'seconds':>9}{'peak MiB':>10}"
+        f"{'pairs':>13}{'P':>8}{'R':>8}{'F1':>8}"
+    )
+    for rows in args.rows:
+        dataset = f"synthetic-{rows}"
+        figures = {}
+        for job in RUNNERS:
+            r = measure(job, dataset)
+            figures[job] = r
+            print(
+                f"{dataset:<18}{job:<16}{rows / r['seconds']:>10,.0f}{r['seconds']:>9.2f}"
+                f"{r['peak_mib']:>10,.0f}{r['pairs']:>13,}{r['precision']:>8.4f}"
+                f"{r['recall']:>8.4f}{r['f1']:>8.4f}",
+                flush=True,
+            )
+        ours, base = figures["gx-findmatches"], figures["splink"]
+        print(f"  gx-findmatches steps: { {k: round(v, 2) for k, v in ours['steps'].items()} }")
+        print(f"  splink steps: { {k: round(v, 2) for k, v in base['steps'].items()} }")
+        print(
+            f"  ratio gx-findmatches / splink: time {ours['seconds'] / base['seconds']:.2f}x, "
+            f"peak memory {ours['peak_mib'] / base['peak_mib']:.2f}x, "
+            f"pairs {ours['pairs'] / base['pairs']:.2f}x, "
+            f"F1 {ours['f1'] - base['f1']:+.4f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
