@@ -1,4 +1,5 @@
-"""FindMatchesStoreAction: record each checkpoint run in the gx-findmatches store.
+"""FindMatchesStoreAction: record each checkpoint run (and optionally its match result) in the
+gx-findmatches store.
 
 A GX run then shows up beside the CLI's runs (``gx-findmatches runs``) as a FIND_MATCHES task
 run of the transform, with whether the data passed and how many checks did: one history of
@@ -40,6 +41,12 @@ class FindMatchesStoreAction(ValidationAction):
     primary_key: str | None = Field(
         default=None, description="Primary key recorded if the transform is created."
     )
+    result_table: str | None = Field(
+        default=None,
+        description="Also store the match result (rows + match_id + match_confidence_score) "
+        "of the trained transform over its data source in this table of the store's "
+        "database, replaced each run, in the same transaction as the run record.",
+    )
 
     def run(
         self, checkpoint_result: CheckpointResult, action_context: ActionContext | None = None
@@ -62,9 +69,28 @@ class FindMatchesStoreAction(ValidationAction):
             except TransformNotFoundError:
                 self._create(store, checkpoint_result)
             with store.task_run(self.transform_name, "FIND_MATCHES", parameters) as handle:
+                if self.result_table:
+                    counts.update(self._store_result(store, handle))
                 handle.row_counts.update(counts)
                 run_id = handle.id
         return {"task_run_id": run_id, "row_counts": counts}
+
+    def _store_result(self, store: Any, handle: Any) -> dict[str, Any]:
+        """Match the transform's data with its trained model and write the rows through the
+        run's own session, so the result and the run record commit (or roll back) together."""
+        from ..workflow import Workflow
+
+        flow = Workflow(store)
+        result = flow.trained(self.transform_name).match(flow.data(self.transform_name))
+        result.frame.to_sql(
+            self.result_table or "", handle.session.connection(), if_exists="replace", index=False
+        )
+        summary = result.summary
+        return {
+            "result_table": self.result_table,
+            "rows": summary.rows,
+            "groups_with_duplicates": summary.groups_with_duplicates,
+        }
 
     def _create(self, store: Any, checkpoint_result: CheckpointResult) -> None:
         from ..sources import DataSource
