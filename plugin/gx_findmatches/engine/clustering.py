@@ -109,13 +109,21 @@ def cluster(
     pair_prob[forbidden] = 0.0
     group = np.arange(n, dtype="int64")
     confidence = np.ones(n, dtype="float64")
-    order = np.argsort(component[pair_left], kind="stable")
-    multi = np.flatnonzero(sizes >= 2)
-    starts = np.searchsorted(component[pair_left][order], multi)
-    ends = np.r_[starts[1:], len(order)][: len(starts)]
-    for members_component, start, end in zip(multi, starts, ends, strict=True):
-        members = np.flatnonzero(component == members_component)
-        rows = order[start:end]
+    # Two-record components (most of them) are decided at once: their one pair merges when
+    # it reaches the threshold, exactly what average linkage would do.
+    two = sizes[component[pair_left]] == 2
+    merge = two & (pair_prob >= threshold) & ~forbidden
+    group[pair_right[merge]] = pair_left[merge]
+    confidence[pair_left[merge]] = confidence[pair_right[merge]] = pair_prob[merge]
+    larger = np.flatnonzero(sizes >= 3)
+    rows_by_component = np.argsort(component[pair_left], kind="stable")
+    row_starts = np.searchsorted(component[pair_left][rows_by_component], larger)
+    records_by_component = np.argsort(component, kind="stable")
+    record_starts = np.searchsorted(component[records_by_component], larger)
+    for index, members_component in enumerate(larger):
+        size = int(sizes[members_component])
+        members = np.sort(records_by_component[record_starts[index] : record_starts[index] + size])
+        rows = rows_by_component[row_starts[index] : row_starts[index] + size * (size - 1) // 2]
         _cluster_component(
             members,
             pair_left[rows],
