@@ -243,14 +243,22 @@ def candidate_pairs(
     by_name = {c.spec.name: c for c in columns}
     n = len(partition)
     keys = KeyCodes(columns, partition)
-    encoded: list[np.ndarray] = []
-    total = 0
+    # Passes overlap heavily, so the cap applies to distinct pairs: the union is compacted
+    # whenever the raw pairs collected since the last compaction outgrow it, which also bounds
+    # memory to about twice the cap.
+    encoded: list[np.ndarray] = [np.empty(0, "int64")]
+    pending = 0
     for key in plan.keys:
         codes = keys.compound(key)
-        total += pair_count(codes)
-        _check_limit(total, max_pairs, plan)
+        count = pair_count(codes)
+        _check_limit(count, max_pairs, plan)
         left, right = pairs_within_groups(codes)
         encoded.append(left * n + right)
+        pending += count
+        if pending > max(len(encoded[0]), 1_000_000):
+            encoded = [np.unique(np.concatenate(encoded))]
+            pending = 0
+            _check_limit(len(encoded[0]), max_pairs, plan)
     if plan.window and plan.neighbourhood_columns:
         names = [by_name[c] for c in plan.neighbourhood_columns if c in by_name]
         joined = np.array(
@@ -260,7 +268,7 @@ def candidate_pairs(
         valid = ~np.logical_and.reduce([c.missing for c in names])
         left, right = sorted_neighbourhood(joined.astype(str), plan.window, valid, partition)
         encoded.append(left * n + right)
-    unique = np.unique(np.concatenate(encoded)) if encoded else np.empty(0, "int64")
+    unique = np.unique(np.concatenate(encoded))
     _check_limit(len(unique), max_pairs, plan)
     return unique // n, unique % n
 
