@@ -19,6 +19,7 @@ import multiprocessing
 import platform
 import resource
 import time
+from collections.abc import Callable
 from queue import Empty
 from typing import Any
 
@@ -102,11 +103,12 @@ def _child(job: str, dataset: str, queue: Any) -> None:
     queue.put(result)
 
 
-def measure(job: str, dataset: str) -> dict[str, Any]:
-    """Run one job in a fresh process and return its figures."""
+def run_in_fresh_process(child: Callable[..., None], *args: Any) -> dict[str, Any]:
+    """Run ``child(*args, queue)`` in a fresh spawned process (so its peak RSS is its own) and
+    return the figures it puts on the queue; a child that dies is an error, not a hang."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_child, args=(job, dataset, queue))
+    process = context.Process(target=child, args=(*args, queue))
     process.start()
     while True:
         try:
@@ -115,10 +117,15 @@ def measure(job: str, dataset: str) -> dict[str, Any]:
         except Empty:
             if not process.is_alive():
                 raise RuntimeError(
-                    f"{job} on {dataset} died (exit code {process.exitcode})"
+                    f"{child.__name__}{args} died (exit code {process.exitcode})"
                 ) from None
     process.join()
     return dict(result)
+
+
+def measure(job: str, dataset: str) -> dict[str, Any]:
+    """Run one job in a fresh process and return its figures."""
+    return run_in_fresh_process(_child, job, dataset)
 
 
 def main() -> None:

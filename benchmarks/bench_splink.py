@@ -28,10 +28,9 @@ import platform
 import resource
 import time
 from collections.abc import Callable
-from queue import Empty
 from typing import Any
 
-from bench_match import load
+from bench_match import load, run_in_fresh_process
 
 #: Match probability at which Splink links and clusters a pair: even odds, not tuned to the truth.
 THRESHOLD = 0.5
@@ -184,22 +183,8 @@ def _child(job: str, dataset: str, max_candidate_pairs: int | None, queue: Any) 
 
 
 def measure(job: str, dataset: str, max_candidate_pairs: int | None = None) -> dict[str, Any]:
-    """Run one job in a fresh process and return its figures (as bench_match.measure)."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=_child, args=(job, dataset, max_candidate_pairs, queue))
-    process.start()
-    while True:
-        try:
-            result = queue.get(timeout=5)
-            break
-        except Empty:
-            if not process.is_alive():
-                raise RuntimeError(
-                    f"{job} on {dataset} died (exit code {process.exitcode})"
-                ) from None
-    process.join()
-    return dict(result)
+    """Run one job in a fresh process and return its figures."""
+    return run_in_fresh_process(_child, job, dataset, max_candidate_pairs)
 
 
 def main() -> None:
