@@ -244,8 +244,8 @@ def candidate_pairs(
     n = len(partition)
     keys = KeyCodes(columns, partition)
     # Passes overlap heavily, so the cap applies to distinct pairs: the union is compacted
-    # whenever the raw pairs collected since the last compaction outgrow it, which also bounds
-    # memory to about twice the cap.
+    # whenever the raw pairs collected since the last compaction outgrow both it and half the
+    # cap, which bounds memory to a small multiple of the cap without re-sorting often.
     encoded: list[np.ndarray] = [np.empty(0, "int64")]
     pending = 0
     for key in plan.keys:
@@ -255,7 +255,7 @@ def candidate_pairs(
         left, right = pairs_within_groups(codes)
         encoded.append(left * n + right)
         pending += count
-        if pending > max(len(encoded[0]), 1_000_000):
+        if pending > max(len(encoded[0]), max_pairs // 2):
             encoded = [np.unique(np.concatenate(encoded))]
             pending = 0
             _check_limit(len(encoded[0]), max_pairs, plan)

@@ -24,6 +24,7 @@ from .clustering import Constraints, cluster
 from .columns import ColumnPlan, plan_columns
 from .comparison import level_count
 from .fellegi_sunter import FellegiSunterModel, fit_fellegi_sunter
+from .fit_memo import FitMemo
 from .labels import LabeledPairs, label_pairs
 from .prepared import PreparedTable, prepare_table, random_pairs
 from .results import MatchResult, MatchSummary
@@ -136,8 +137,10 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         with timer("unsupervised model"):
             sizes = [level_count(c.spec.kind) for c in table.columns]
             sample = random_pairs(len(table), _RANDOM_PAIRS_FOR_U, self.random_state)
-            model = fit_fellegi_sunter(
-                table.compare(left, right).levels, table.compare(*sample).levels, sizes
+            levels = table.compare(left, right).levels
+            model = fit_fellegi_sunter(levels, table.compare(*sample).levels, sizes)
+            self._fit_memo: FitMemo | None = FitMemo.of(
+                X, self._blocking_settings(), left, right, levels
             )
         self.column_plan_: ColumnPlan = column_plan
         logger.info("comparing %s", column_plan.kinds())
@@ -188,7 +191,13 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             table = prepare_table(
                 X, self.primary_key, self.partition_by, self.column_plan_.compared
             )
-        return self._match_prepared(X, table, timer)
+            memo, self._fit_memo = getattr(self, "_fit_memo", None), None  # used once at most
+            reused = memo if memo is not None and memo.fits(X, self._blocking_settings()) else None
+        return self._match_prepared(X, table, timer, reused=reused)
+
+    def _blocking_settings(self) -> tuple[object, ...]:
+        """What shapes the candidate pairs besides the table itself."""
+        return (self.partition_by, self.max_candidate_pairs)
 
     def match_incremental(self, existing: pd.DataFrame, new: pd.DataFrame) -> MatchResult:
         """Match new records against an already matched table (Glue's FindIncrementalMatches).
@@ -207,13 +216,18 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         timer: Timer,
         new: np.ndarray | None = None,
         frozen_ids: np.ndarray | None = None,
+        reused: FitMemo | None = None,
     ) -> MatchResult:
         """Block, score and cluster a prepared table; ``new`` / ``frozen_ids`` (per record in
-        key order) restrict the work to new records for incremental matching."""
+        key order) restrict the work to new records for incremental matching; ``reused``
+        carries fit's pairs and levels when this is the table fit saw."""
         with timer("blocking"):
-            left, right = candidate_pairs(
-                self.blocking_plan_, table.columns, table.partition, self.max_candidate_pairs
-            )
+            if reused is not None:
+                left, right = reused.left, reused.right
+            else:
+                left, right = candidate_pairs(
+                    self.blocking_plan_, table.columns, table.partition, self.max_candidate_pairs
+                )
             skipped = 0
             if new is not None:
                 keep = new[left] | new[right]
@@ -221,7 +235,10 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
                 left, right = left[keep], right[keep]
         frozen = None if frozen_ids is None else pd.factorize(frozen_ids)[0]
         with timer("scoring"):
-            probability = self._probability(table, left, right)
+            if reused is not None:
+                probability = self._probability_of_levels(reused.levels)
+            else:
+                probability = self._probability(table, left, right)
         with timer("clustering"):
             clusters = cluster(
                 len(table),
@@ -255,7 +272,9 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     def _probability(self, table: PreparedTable, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         if len(left) == 0:
             return np.empty(0, dtype="float64")
-        levels = table.compare(left, right).levels
+        return self._probability_of_levels(table.compare(left, right).levels)
+
+    def _probability_of_levels(self, levels: np.ndarray) -> np.ndarray:
         if self.classifier_ is None:
             return self.fellegi_sunter_.predict_proba(levels)
         return self.classifier_.predict_proba(self.fellegi_sunter_.partial_weights(levels))
