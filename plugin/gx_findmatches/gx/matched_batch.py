@@ -53,3 +53,21 @@ class MatchedBatch:
     def group_sizes(self) -> np.ndarray:
         """The size of every match group (singletons included)."""
         return self.result.frame.groupby(MATCH_ID, sort=False).size().to_numpy()
+
+    def groups_disagreeing_on(self, column: str, role: str) -> pd.DataFrame:
+        """Rows of duplicate groups whose records hold more than one value of ``column``.
+
+        Raises:
+            ColumnError: ``column`` (named by the expectation's field ``role``) is not a
+                column of the batch.
+        """
+        from ..errors import ColumnError
+
+        groups = self.duplicate_groups()
+        if column not in groups.columns:
+            raise ColumnError(
+                f"{role} {column!r} is not a column of the batch; name one of "
+                f"{[str(c) for c in self.data.columns]}"
+            )
+        distinct = groups.groupby(MATCH_ID, sort=False)[column].transform("nunique")
+        return groups[distinct > 1]

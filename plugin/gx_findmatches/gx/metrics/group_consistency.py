@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import ColumnError
 from ..details import group_entries, plain
 from ..matched_batch import MATCH_ID, MatchedBatch
 from ..params import MATCH_KEYS
@@ -25,16 +24,9 @@ class FindMatchesGroupConsistency(MatchDerivedMetric):
     @classmethod
     def _from_match(cls, matched: MatchedBatch, value_kwargs: dict[str, Any]) -> dict[str, Any]:
         column = value_kwargs["column"]
-        groups = matched.duplicate_groups()
-        if column not in groups.columns:
-            raise ColumnError(
-                f"column {column!r} is not a column of the batch; name one of "
-                f"{[str(c) for c in matched.data.columns]}"
-            )
-        distinct = groups.groupby(MATCH_ID, sort=False)[column].transform("nunique")
-        inconsistent = groups[distinct > 1]
+        inconsistent = matched.groups_disagreeing_on(column, "column")
         return {
-            "groups_with_duplicates": int(groups[MATCH_ID].nunique()),
+            "groups_with_duplicates": int((matched.group_sizes() >= 2).sum()),
             "inconsistent_groups": int(inconsistent[MATCH_ID].nunique()),
             "columns": [str(c) for c in matched.data.columns],
             "groups": group_entries(

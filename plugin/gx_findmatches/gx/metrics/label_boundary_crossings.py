@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import ColumnError
 from ..details import group_entries, plain
 from ..matched_batch import MATCH_ID, MatchedBatch
 from ..params import MATCH_KEYS, MatchParameters
@@ -33,16 +32,9 @@ class FindMatchesLabelBoundaryCrossings(MatchDerivedMetric):
     @classmethod
     def _from_match(cls, matched: MatchedBatch, value_kwargs: dict[str, Any]) -> dict[str, Any]:
         label = value_kwargs["label_column"]
-        groups = matched.duplicate_groups()
-        if label not in groups.columns:
-            raise ColumnError(
-                f"label_column {label!r} is not a column of the batch; name one of "
-                f"{[str(c) for c in matched.data.columns]}"
-            )
-        distinct = groups.groupby(MATCH_ID, sort=False)[label].transform("nunique")
-        crossing = groups[distinct > 1]
+        crossing = matched.groups_disagreeing_on(label, "label_column")
         return {
-            "groups_with_duplicates": int(groups[MATCH_ID].nunique()),
+            "groups_with_duplicates": int((matched.group_sizes() >= 2).sum()),
             "crossing_groups": int(crossing[MATCH_ID].nunique()),
             "columns": [str(c) for c in matched.data.columns],
             "groups": group_entries(
