@@ -61,11 +61,9 @@ class ExpectColumnValuesToBeConsistentWithinMatchGroups(FindMatchesMatchingExpec
     @classmethod
     def _sentence(cls, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         template = "The records of each fuzzy match group must share one value of $column"
-        mostly = kwargs.get("mostly", 1.0)
-        params: dict[str, Any] = {"column": kwargs.get("column")}
-        if mostly is not None and mostly < 1.0:
-            template += ", in at least $mostly_pct % of groups"
-            params["mostly_pct"] = f"{mostly * 100:.4g}"
+        mostly, mostly_params = cls._mostly_clause(kwargs)
+        template += mostly
+        params: dict[str, Any] = {"column": kwargs.get("column"), **mostly_params}
         clause, match_params = cls._matching_clause(kwargs)
         return template + clause + ".", {**params, **match_params}
 

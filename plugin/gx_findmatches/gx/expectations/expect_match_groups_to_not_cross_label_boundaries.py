@@ -62,11 +62,9 @@ class ExpectMatchGroupsToNotCrossLabelBoundaries(FindMatchesMatchingExpectation)
     @classmethod
     def _sentence(cls, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         template = "No fuzzy match group may hold records with different values of $label_column"
-        mostly = kwargs.get("mostly", 1.0)
-        params: dict[str, Any] = {"label_column": kwargs.get("label_column")}
-        if mostly is not None and mostly < 1.0:
-            template += ", in at least $mostly_pct % of groups"
-            params["mostly_pct"] = f"{mostly * 100:.4g}"
+        mostly, mostly_params = cls._mostly_clause(kwargs)
+        template += mostly
+        params: dict[str, Any] = {"label_column": kwargs.get("label_column"), **mostly_params}
         clause, match_params = cls._matching_clause({**kwargs, "partition_by": None})
         return template + clause + ", matched without partition.", {**params, **match_params}
 

@@ -61,6 +61,14 @@ class FindMatchesMatchingExpectation(FindMatchesRenderedExpectation, ABC):
         match metric's id equal across expectations (one engine run)."""
         return None if value is None else sorted(dict.fromkeys(value))
 
+    @staticmethod
+    def _mostly_clause(kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """ ", in at least N % of groups" when ``mostly`` is below 1, else nothing."""
+        mostly = kwargs.get("mostly", 1.0)
+        if mostly is None or mostly >= 1.0:
+            return "", {}
+        return ", in at least $mostly_pct % of groups", {"mostly_pct": f"{mostly * 100:.4g}"}
+
     @classmethod
     def _matching_clause(cls, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """The sentence's tail naming the matching setup."""
