@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Services for the test suite: a local PostgreSQL server with the test role and database, and
-# headless Chromium for the Data Docs rendering test.
+# headless Chromium for the Data Docs rendering test, and Java for Spark in local mode.
 # Idempotent: safe to run on a machine where they already exist. Needs root (CI runs as root).
 set -euo pipefail
 
 missing=()
 command -v pg_lsclusters >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)  # Spark in local mode
 if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
