@@ -32,6 +32,20 @@ def result_of(result: Any) -> dict[str, Any]:
     return dict(getattr(result, "result", None) or {}) if result is not None else {}
 
 
+def condition_clause(kwargs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """ "For rows where <condition>: " when the expectation has a ``row_condition``, else
+    nothing. Stored conditions are dicts; GX's ``repr`` of the condition object reads best."""
+    condition = kwargs.get("row_condition")
+    if not condition:
+        return "", {}
+    if isinstance(condition, Mapping):
+        from great_expectations.expectations.row_conditions import deserialize_row_condition
+
+        condition = deserialize_row_condition(dict(condition))
+    text = condition if isinstance(condition, str) else repr(condition)
+    return "For rows where $row_condition: ", {"row_condition": text}
+
+
 def sentence(
     template: str, params: Mapping[str, Any], runtime_configuration: Mapping[str, Any] | None
 ) -> list[RenderedStringTemplateContent]:

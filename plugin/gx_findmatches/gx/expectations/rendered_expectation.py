@@ -3,14 +3,20 @@
 GX registers a renderer under each expectation type that has it in ``dir(cls)``, and calls it
 as a classmethod of the concrete class, so the three legacy renderers below serve every
 subclass; subclasses fill in three hooks: the sentence, the observed value and the tables.
+
+Like GX's table-level expectations (``expect_table_row_count_to_be_between``), every
+expectation takes a ``row_condition``: it is part of the metric *domain*, so each engine
+applies it before our metrics see the batch, and FindMatches runs on the chosen rows only.
 """
 
 from __future__ import annotations
 
 from abc import ABC
-from typing import Any
+from typing import Any, ClassVar
 
 from great_expectations.expectations.expectation import BatchExpectation
+from great_expectations.expectations.model_field_types import ConditionParser
+from great_expectations.expectations.row_conditions import RowConditionType
 from great_expectations.render import (
     LegacyDiagnosticRendererType,
     LegacyRendererType,
@@ -21,7 +27,7 @@ from great_expectations.render.renderer.renderer import renderer
 from great_expectations.render.renderer_configuration import RendererConfiguration
 
 from ..details import limit_of
-from ..rendering import kwargs_of, result_of, sentence
+from ..rendering import condition_clause, kwargs_of, result_of, sentence
 
 
 class FindMatchesRenderedExpectation(BatchExpectation, ABC):
@@ -29,6 +35,11 @@ class FindMatchesRenderedExpectation(BatchExpectation, ABC):
 
     Abstract (``_validate`` is left to subclasses), so GX does not register it as a type.
     """
+
+    row_condition: RowConditionType = None
+    condition_parser: ConditionParser | None = None
+
+    domain_keys: ClassVar[tuple[str, ...]] = ("batch_id", "row_condition", "condition_parser")
 
     # ------------------------------------------------------------------ hooks for subclasses
     @classmethod
@@ -79,8 +90,10 @@ class FindMatchesRenderedExpectation(BatchExpectation, ABC):
         runtime_configuration: dict | None = None,
         **kwargs: Any,
     ) -> list[RenderedStringTemplateContent]:
-        template, params = cls._sentence(kwargs_of(configuration, result))
-        return sentence(template, params, runtime_configuration)
+        kwargs = kwargs_of(configuration, result)
+        template, params = cls._sentence(kwargs)
+        prefix, condition = condition_clause(kwargs)
+        return sentence(prefix + template, {**params, **condition}, runtime_configuration)
 
     @classmethod
     @renderer(renderer_type=LegacyDiagnosticRendererType.OBSERVED_VALUE)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from great_expectations.execution_engine import PandasExecutionEngine, SqlAlchemyExecutionEngine
+from great_expectations.execution_engine import (
+    PandasExecutionEngine,
+    SparkDFExecutionEngine,
+    SqlAlchemyExecutionEngine,
+)
 from great_expectations.expectations.metrics.metric_provider import metric_value
 from great_expectations.expectations.metrics.table_metric_provider import TableMetricProvider
 from great_expectations.validator.metric_configuration import MetricConfiguration
@@ -19,7 +23,9 @@ class MatchDerivedMetric(TableMetricProvider):
     Subclasses set ``metric_name`` and ``value_keys`` (the match keys plus their own) and
     implement ``_from_match``. The dependency on ``findmatches.match_result`` is declared with
     the match keys only, so it has the same metric id for every dependent metric, and GX
-    computes it once.
+    computes it once. The per-engine methods only read that result (a pandas-side
+    :class:`MatchedBatch` whatever the engine), so they are the same on pandas, SQL and Spark;
+    they exist because GX looks providers up per engine class.
     """
 
     value_keys: tuple[str, ...] = MATCH_KEYS
@@ -70,6 +76,17 @@ class MatchDerivedMetric(TableMetricProvider):
     def _sqlalchemy(
         cls,
         execution_engine: SqlAlchemyExecutionEngine,
+        metric_domain_kwargs: dict,
+        metric_value_kwargs: dict,
+        metrics: dict[str, Any],
+        runtime_configuration: dict,
+    ) -> Any:
+        return cls._from_match(metrics[MATCH_RESULT], dict(metric_value_kwargs))
+
+    @metric_value(engine=SparkDFExecutionEngine)
+    def _spark(
+        cls,
+        execution_engine: SparkDFExecutionEngine,
         metric_domain_kwargs: dict,
         metric_value_kwargs: dict,
         metrics: dict[str, Any],
