@@ -1,0 +1,155 @@
+"""Clustering in Spark: connected components distributed, each component clustered in pandas.
+
+The engine's ``cluster`` already works component by component: its connected components over
+strong edges (plus must-link labels) are independent subproblems, and everything it does inside
+one (splitting oversized components, scoring all pairs, average linkage, local moves) reads
+only that component's records and edges. So Spark finds the components, and a ``groupBy`` on
+a hash of the component hands whole components, in buckets, with their strong edges and label
+constraints, to the very same ``cluster`` function. A bucket holding several components gives
+each the result it would get alone, because ``cluster`` splits its input into components
+first. Records in no strong edge are singletons, with the confidence the engine gives
+singletons: one minus their best candidate pair's probability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..engine.clustering import Constraints, cluster
+from ..engine.columns import ColumnSpec
+from ..engine.comparison import prepare_column
+from .components import COMPONENT, NODE, connected_components
+from .frames import POS, compared_column
+from .scoring import PROBABILITY, probability_function
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+GROUP = "_gxfm_group"
+CONFIDENCE = "_gxfm_confidence"
+_BEST = "_gxfm_best"
+_EDGE_COMPONENT = "_gxfm_edge_component"
+_BUCKET = "_gxfm_bucket"
+# Whole components are handed to ``cluster`` in buckets of about this many records: one call
+# per component would pay Python and Arrow overhead thousands of times for two-record groups.
+_BUCKET_RECORDS = 50_000
+
+
+@dataclass(frozen=True)
+class PositionConstraints:
+    """Labelled pairs as record positions (``left < right``), the engine's ``Constraints``
+    in a form that pickles small and filters fast per component."""
+
+    must: np.ndarray  # shape (k, 2)
+    cannot: np.ndarray  # shape (k, 2)
+
+    @classmethod
+    def none(cls) -> PositionConstraints:
+        """No constraints."""
+        empty = np.empty((0, 2), dtype="int64")
+        return cls(empty, empty)
+
+    def local(self, members: np.ndarray) -> Constraints:
+        """The constraints between members of one component, as local positions."""
+
+        def inside(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            keep = np.isin(pairs[:, 0], members) & np.isin(pairs[:, 1], members)
+            kept = pairs[keep]
+            return np.searchsorted(members, kept[:, 0]), np.searchsorted(members, kept[:, 1])
+
+        must_left, must_right = inside(self.must)
+        cannot_left, cannot_right = inside(self.cannot)
+        return Constraints(must_left, must_right, cannot_left, cannot_right)
+
+
+def cluster_components(
+    scored: DataFrame,
+    records: DataFrame,
+    specs: Sequence[ColumnSpec],
+    model: dict[str, Any],
+    threshold: float,
+    constraints: PositionConstraints,
+) -> DataFrame:
+    """``(position, group, confidence)`` for every record; ``group`` is the position of the
+    group's smallest member, as in the engine."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import DoubleType, LongType, StructField, StructType
+
+    spark = records.sparkSession
+    strong = scored.filter(F.col(PROBABILITY) >= threshold).localCheckpoint(eager=True)
+    must = spark.createDataFrame(
+        pd.DataFrame(constraints.must, columns=["left", "right"]).astype("int64"),
+        "left long, right long",
+    )
+    component = connected_components(strong.select("left", "right").unionByName(must))
+    best = (
+        scored.select(F.col("left").alias(POS), PROBABILITY)
+        .unionByName(scored.select(F.col("right").alias(POS), PROBABILITY))
+        .groupBy(POS)
+        .agg(F.max(PROBABILITY).alias(_BEST))
+    )
+    values = [compared_column(i) for i in range(len(specs))]
+    members = (
+        records.select(POS, *values)
+        .join(component.withColumnRenamed(NODE, POS), POS)
+        .join(best, POS, "left")
+    )
+    # Fresh column identities: both cogroup sides derive from ``component``, and Spark
+    # refuses to group by a column it cannot tell apart from its twin.
+    edge_component = component.select(
+        F.col(NODE).alias("left"), F.col(COMPONENT).alias(_EDGE_COMPONENT)
+    )
+    edges = strong.join(edge_component, "left")
+
+    def cluster_bucket(records_of: pd.DataFrame, edges_of: pd.DataFrame) -> pd.DataFrame:
+        records_of = records_of.sort_values(POS, kind="stable").reset_index(drop=True)
+        positions = records_of[POS].to_numpy(dtype="int64")
+        columns = [
+            prepare_column(spec, records_of[compared_column(i)]) for i, spec in enumerate(specs)
+        ]
+        probability = probability_function(model)
+        result = cluster(
+            len(positions),
+            np.searchsorted(positions, edges_of["left"].to_numpy(dtype="int64")),
+            np.searchsorted(positions, edges_of["right"].to_numpy(dtype="int64")),
+            edges_of[PROBABILITY].to_numpy(dtype="float64"),
+            threshold,
+            score=lambda a, b: probability(columns, a, b),
+            constraints=constraints.local(positions),
+        )
+        confidence = result.confidence.copy()
+        single = np.bincount(result.group, minlength=len(positions))[result.group] == 1
+        best_of = records_of[_BEST].fillna(0.0).to_numpy(dtype="float64")
+        confidence[single] = 1.0 - best_of[single]
+        return pd.DataFrame(
+            {POS: positions, GROUP: positions[result.group], CONFIDENCE: confidence}
+        )
+
+    schema = StructType(
+        [
+            StructField(POS, LongType(), False),
+            StructField(GROUP, LongType(), False),
+            StructField(CONFIDENCE, DoubleType(), False),
+        ]
+    )
+    buckets = max(spark.sparkContext.defaultParallelism, -(-component.count() // _BUCKET_RECORDS))
+    members = members.withColumn(_BUCKET, F.pmod(F.xxhash64(COMPONENT), F.lit(buckets)))
+    edges = edges.withColumn(_BUCKET, F.pmod(F.xxhash64(_EDGE_COMPONENT), F.lit(buckets)))
+    grouped = members.groupBy(_BUCKET).cogroup(edges.groupBy(_BUCKET))
+    clustered = grouped.applyInPandas(cluster_bucket, schema)
+    singles = (
+        records.select(POS)
+        .join(component.withColumnRenamed(NODE, POS), POS, "left_anti")
+        .join(best, POS, "left")
+        .select(
+            POS,
+            F.col(POS).alias(GROUP),
+            (1.0 - F.coalesce(F.col(_BEST), F.lit(0.0))).alias(CONFIDENCE),
+        )
+    )
+    return clustered.unionByName(singles)

@@ -1,0 +1,148 @@
+"""The record table every Spark step works on: validated, renamed and numbered once.
+
+The pandas engine numbers records by their position in primary-key order, and three of its
+decisions depend on that numbering: pairs are stored ``left < right``, the sorted-neighbourhood
+pass breaks ties by position, and a group is named after its smallest member. Numbering Spark
+records in the same order (a position that increases with the key) makes all three come out
+identical, so the Spark backend can reuse the engine's code unchanged on any subset of records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..engine.columns import ColumnSpec
+from ..engine.validation import OUTPUT_COLUMNS
+from ..errors import ColumnError, EmptyTableError, InputError, PrimaryKeyError
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame
+
+# Internal column names: prefixed so they can never clash with a user's columns.
+POS = "_gxfm_pos"
+KEY = "_gxfm_key"
+PART = "_gxfm_part"
+_PID = "_gxfm_pid"
+
+
+def compared_column(index: int) -> str:
+    """Internal name of the ``index``-th compared column (user names may be awkward in SQL)."""
+    return f"_gxfm_c{index}"
+
+
+def check_spark_table(
+    df: DataFrame,
+    primary_key: str,
+    partition_by: str | None,
+    compared: Sequence[ColumnSpec],
+) -> int:
+    """Validate a Spark table as ``check_table`` validates a pandas one; returns its row count.
+
+    Schema checks cost nothing; the key checks need one aggregation job over the table.
+
+    Raises:
+        PrimaryKeyError: the key column is missing or has null or duplicate values.
+        ColumnError: the partition column or a compared column is missing.
+        InputError: the table already has output columns.
+        EmptyTableError: no rows.
+    """
+    from pyspark.sql import functions as F
+
+    names = list(df.columns)
+    if primary_key not in names:
+        raise PrimaryKeyError(
+            f"primary key column {primary_key!r} is not in the table (columns: {names}); pass "
+            f"the name of the column that identifies each record, or add one (e.g. a row number)"
+        )
+    if partition_by is not None and partition_by not in names:
+        raise ColumnError(
+            f"partition column {partition_by!r} is not in the table (columns: {names}); fix "
+            f"partition_by or leave it unset"
+        )
+    missing = [spec.name for spec in compared if spec.name not in names]
+    if missing:
+        raise ColumnError(
+            f"the model compares column(s) {missing}, which are not in the table (columns: "
+            f"{names}); match a table with the columns the model was fitted on"
+        )
+    clashes = [c for c in OUTPUT_COLUMNS if c in names]
+    if clashes:
+        raise InputError(
+            f"the table already has output column(s) {clashes}; drop or rename "
+            f"them (they look like the result of an earlier run)"
+        )
+    row = df.agg(
+        F.count(F.lit(1)).alias("rows"),
+        F.count(F.col(primary_key)).alias("keys"),
+        F.countDistinct(F.col(primary_key)).alias("distinct"),
+    ).first()
+    rows, keys, distinct = (int(row["rows"]), int(row["keys"]), int(row["distinct"]))
+    if rows == 0:
+        raise EmptyTableError(
+            "the table has no rows; there is nothing to match. Check the "
+            "input path or the query that produced the table"
+        )
+    if keys < rows:
+        raise PrimaryKeyError(
+            f"primary key {primary_key!r} is null in {rows - keys} row(s); every record needs "
+            f"a key: fill them or drop those rows"
+        )
+    if distinct < keys:
+        examples = [
+            r[0]
+            for r in df.groupBy(primary_key).count().filter(F.col("count") > 1).limit(5).collect()
+        ]
+        raise PrimaryKeyError(
+            f"primary key {primary_key!r} has {keys - distinct} duplicated value(s), e.g. "
+            f"{examples}; a primary key must be unique: deduplicate exact copies first or "
+            f"choose another key column"
+        )
+    return rows
+
+
+def record_table(
+    df: DataFrame,
+    primary_key: str,
+    partition_by: str | None,
+    compared: Sequence[ColumnSpec],
+) -> DataFrame:
+    """Key, partition, compared columns and a position that increases with the key, stored.
+
+    Positions need only follow key order (they need not be consecutive), so a sort and
+    ``monotonically_increasing_id`` give them in one pass. The table is checkpointed: every
+    later step reads it several times, and positions must never be computed twice.
+    """
+    from pyspark.sql import functions as F
+
+    part = F.col(partition_by) if partition_by is not None else F.lit(0)
+    selected = df.select(
+        F.col(primary_key).alias(KEY),
+        part.alias(PART),
+        *(F.col(spec.name).alias(compared_column(i)) for i, spec in enumerate(compared)),
+    )
+    ordered = selected.orderBy(KEY).withColumn(POS, F.monotonically_increasing_id())
+    return ordered.localCheckpoint(eager=True)
+
+
+def with_rank(df: DataFrame, order: Sequence[Column], name: str) -> DataFrame:
+    """``df`` plus ``name``: each row's 0-based rank in ``order`` (which must be total).
+
+    A global ``row_number`` window would pull every row into one task; instead rows are
+    range-sorted, numbered within each sorted partition, and shifted by the row counts of the
+    partitions before it (a handful of numbers collected to the driver).
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    ordered = df.orderBy(*order).withColumn(_PID, F.spark_partition_id()).localCheckpoint(True)
+    counts = sorted((r[_PID], r["count"]) for r in ordered.groupBy(_PID).count().collect())
+    offsets, total = {}, 0
+    for pid, count in counts:
+        offsets[pid] = total
+        total += int(count)
+    if not offsets:
+        return ordered.withColumn(name, F.lit(0).cast("long")).drop(_PID)
+    shift = F.create_map(*(F.lit(v) for item in offsets.items() for v in item))
+    within = F.row_number().over(Window.partitionBy(_PID).orderBy(*order)) - 1
+    return ordered.withColumn(name, (within + shift[F.col(_PID)]).cast("long")).drop(_PID)

@@ -1,0 +1,231 @@
+"""``SparkFindMatches``: a fitted ``FindMatches`` transform applied to a PySpark DataFrame.
+
+The model is the pandas engine's, unchanged: the same JSON model file, the same blocking plan,
+comparison, probabilities and clustering code. Spark only distributes the work (blocking keys
+and joins, pair scoring, connected components, per-component clustering), so on the same data
+both engines give the same groups.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..engine.persistence import transform_to_dict
+from ..engine.timing import Timer
+from ..engine.transform import FindMatches
+from ..errors import InputError, LabelError
+from .blocking import candidate_pairs
+from .clustering import CONFIDENCE, GROUP, PositionConstraints, cluster_components
+from .frames import KEY, PART, POS, check_spark_table, record_table
+from .scoring import PROBABILITY, score_pairs
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_FIT_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class SparkMatchResult:
+    """The output of :meth:`SparkFindMatches.match`.
+
+    Attributes:
+        frame: every input row exactly once, input columns unchanged, plus ``match_id`` (the
+            smallest primary key of the record's group) and ``match_confidence_score``. Spark
+            frames have no row order; sort by the primary key if you need one.
+        pairs: scored candidate pairs: ``left_key``, ``right_key``, ``probability`` and
+            ``same_group``, as in the pandas engine's ``MatchResult.pairs``.
+        rows: number of input rows.
+        candidate_pairs: number of distinct candidate pairs.
+        seconds: wall time per step (Spark work is forced at each step's end).
+    """
+
+    frame: DataFrame
+    pairs: DataFrame
+    rows: int
+    candidate_pairs: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class SparkFindMatches:
+    """Run a fitted :class:`~gx_findmatches.FindMatches` transform on Spark.
+
+    Args:
+        transform: a fitted transform, or the path of a model file written by
+            ``FindMatches.save`` (the same file the pandas engine reads).
+
+    Example:
+        >>> spark_fm = SparkFindMatches("model.json")
+        >>> result = spark_fm.match(spark.read.parquet("customers/"))
+        >>> result.frame.write.parquet("matched/")
+    """
+
+    def __init__(self, transform: FindMatches | str | Path) -> None:
+        if not isinstance(transform, FindMatches):
+            transform = FindMatches.load(transform)
+        transform._check_fitted()
+        self.transform = transform
+
+    @classmethod
+    def fit(
+        cls,
+        df: DataFrame,
+        transform: FindMatches,
+        labels: pd.DataFrame | None = None,
+        max_rows: int = DEFAULT_FIT_ROWS,
+        seed: int = 0,
+    ) -> SparkFindMatches:
+        """Fit ``transform`` (unfitted, with its parameters set) on the driver, on a sample.
+
+        Fitting learns small things, column kinds, a blocking plan, m/u tables and a linear
+        classifier, which a few hundred thousand rows pin down as well as a billion; and it
+        needs labelled records next to their data. So the pandas engine fits on at most
+        ``max_rows`` rows collected to the driver (every row when the table is smaller),
+        always including the labelled records, and the fitted model then runs on all rows.
+        """
+        from pyspark.sql import functions as F
+
+        require_dataframe(df)
+        primary_key = transform.primary_key
+        total = df.count()
+        chosen = df
+        if total > max_rows:
+            chosen = df.sample(fraction=max_rows / total, seed=seed)
+            if labels is not None and primary_key in labels.columns:
+                keys = pd.unique(labels[primary_key].dropna()).tolist()
+                labelled = df.filter(F.col(primary_key).isin(keys))
+                chosen = chosen.unionByName(labelled).dropDuplicates([primary_key])
+        sample = chosen.toPandas()
+        logger.info("fitting on %d of %d rows collected to the driver", len(sample), total)
+        return cls(transform.fit(sample, labels))
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model file (``FindMatches.save``); either engine can load it."""
+        return self.transform.save(path)
+
+    def match(self, df: DataFrame) -> SparkMatchResult:
+        """Find match groups in a Spark table (see :class:`SparkMatchResult`).
+
+        Raises:
+            PrimaryKeyError, ColumnError, EmptyTableError, InputError: the table is unusable.
+            CandidatePairLimitError: blocking would exceed ``max_candidate_pairs``.
+            LabelError: ``enforce_provided_labels`` and a labelled match crosses partitions.
+        """
+        require_dataframe(df)
+        fm = self.transform
+        fm._check_fitted()
+        fm._check_params()
+        from pyspark.sql import functions as F
+
+        specs = fm.column_plan_.compared
+        model = transform_to_dict(fm)
+        timer = Timer()
+        with timer("prepare"):
+            rows = check_spark_table(df, fm.primary_key, fm.partition_by, specs)
+            records = record_table(df, fm.primary_key, fm.partition_by, specs)
+        with timer("blocking"):
+            pairs = candidate_pairs(records, specs, fm.blocking_plan_, fm.max_candidate_pairs)
+            count = pairs.count()
+        with timer("scoring"):
+            scored = score_pairs(pairs, records, specs, model).localCheckpoint(eager=True)
+        with timer("clustering"):
+            constraints = self._constraints(records)
+            assigned = cluster_components(
+                scored, records, specs, model, fm.threshold_, constraints
+            ).localCheckpoint(eager=True)
+        keys = records.select(POS, KEY)
+        named = assigned.join(
+            keys.select(F.col(POS).alias(GROUP), F.col(KEY).alias("match_id")), GROUP
+        ).join(keys, POS)
+        output = named.select(
+            F.col(KEY).alias(fm.primary_key),
+            "match_id",
+            F.col(CONFIDENCE).alias("match_confidence_score"),
+        )
+        frame = df.join(output, fm.primary_key)
+        groups = assigned.select(POS, GROUP)
+        pair_frame = (
+            scored.join(keys.select(F.col(POS).alias("left"), F.col(KEY).alias("left_key")), "left")
+            .join(keys.select(F.col(POS).alias("right"), F.col(KEY).alias("right_key")), "right")
+            .join(groups.select(F.col(POS).alias("left"), F.col(GROUP).alias("lg")), "left")
+            .join(groups.select(F.col(POS).alias("right"), F.col(GROUP).alias("rg")), "right")
+            .select(
+                "left_key",
+                "right_key",
+                PROBABILITY,
+                (F.col("lg") == F.col("rg")).alias("same_group"),
+            )
+        )
+        logger.info("matched %d rows on Spark: %d candidate pairs", rows, count)
+        return SparkMatchResult(frame, pair_frame, rows, count, timer.seconds)
+
+    def transform_frame(self, df: DataFrame) -> DataFrame:
+        """The input plus ``match_id`` and ``match_confidence_score`` (see :meth:`match`)."""
+        return self.match(df).frame
+
+    def _constraints(self, records: DataFrame) -> PositionConstraints:
+        """Labelled pairs as positions, as ``FindMatches._constraints`` builds them."""
+        from pyspark.sql import functions as F
+
+        fm = self.transform
+        if not fm.enforce_provided_labels or fm.labels_.empty:
+            return PositionConstraints.none()
+        wanted = pd.unique(pd.concat([fm.labels_["left_key"], fm.labels_["right_key"]]))
+        found = (
+            records.select(F.col(KEY).cast("string").alias("key"), POS, PART)
+            .filter(F.col("key").isin([str(k) for k in wanted]))
+            .collect()
+        )
+        position = {r["key"]: int(r[POS]) for r in found}
+        partition: dict[str, Any] = {r["key"]: r[PART] for r in found}
+        labels = fm.labels_[
+            fm.labels_["left_key"].isin(position) & fm.labels_["right_key"].isin(position)
+        ]
+        must: list[tuple[int, int]] = []
+        cannot: list[tuple[int, int]] = []
+        for left_key, right_key, is_match in labels.itertuples(index=False):
+            a, b = position[left_key], position[right_key]
+            pair = (min(a, b), max(a, b))
+            if not is_match:
+                cannot.append(pair)
+                continue
+            if not _same_partition(partition[left_key], partition[right_key]):
+                raise LabelError(
+                    f"labels say records {left_key!r} and {right_key!r} match, but they lie "
+                    f"in different '{fm.partition_by}' partitions, which no group may cross; "
+                    f"fix the label or drop partition_by"
+                )
+            must.append(pair)
+        return PositionConstraints(_pairs(must), _pairs(cannot))
+
+
+def _same_partition(a: object, b: object) -> bool:
+    """Partition values compare as ``partition_codes`` does: all missing values are alike."""
+    if pd.isna(a) or pd.isna(b):  # type: ignore[call-overload]
+        return bool(pd.isna(a) and pd.isna(b))  # type: ignore[call-overload]
+    return a == b
+
+
+def _pairs(pairs: list[tuple[int, int]]) -> np.ndarray:
+    if not pairs:
+        return np.empty((0, 2), dtype="int64")
+    return np.array(pairs, dtype="int64").reshape(-1, 2)
+
+
+def require_dataframe(df: object) -> None:
+    """Spark matching needs a Spark DataFrame; say so plainly when handed something else."""
+    from pyspark.sql import DataFrame
+
+    if not isinstance(df, DataFrame):
+        raise InputError(
+            f"expected a pyspark.sql.DataFrame, got {type(df).__name__}; for pandas frames use "
+            f"FindMatches.match, or spark.createDataFrame(frame) first"
+        )
