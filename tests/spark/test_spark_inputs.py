@@ -1,0 +1,193 @@
+"""The Spark backend on smaller tables: partitions, fitting on the driver, and bad input.
+
+Every bad input raises the package's own error, with the message the pandas engine gives for
+the same problem, before any expensive Spark work starts.
+"""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from gx_findmatches import (
+    CandidatePairLimitError,
+    ColumnError,
+    EmptyTableError,
+    FindMatches,
+    InputError,
+    ModelFileError,
+    NotFittedError,
+    PrimaryKeyError,
+)
+from gx_findmatches.datasets.febrl import PRIMARY_KEY, labels_from_truth, true_entities
+from gx_findmatches.engine.persistence import transform_to_dict
+
+pytestmark = pytest.mark.spark
+
+SMALL_ROWS = 1500
+
+
+@pytest.fixture(scope="module")
+def small(febrl3: pd.DataFrame) -> pd.DataFrame:
+    """1,500 FEBRL3 records, some with no state (a partition value of its own)."""
+    frame = febrl3.iloc[:SMALL_ROWS].copy()
+    assert frame["state"].isna().any()
+    return frame
+
+
+@pytest.fixture(scope="module")
+def small_spark(spark: Any, small: pd.DataFrame) -> Any:
+    frame = spark.createDataFrame(small).cache()
+    frame.count()
+    return frame
+
+
+@pytest.fixture(scope="module")
+def small_model(small: pd.DataFrame) -> FindMatches:
+    return FindMatches(primary_key=PRIMARY_KEY).fit(small)
+
+
+def spark_matcher(transform: FindMatches | str | Path) -> Any:
+    from gx_findmatches.spark import SparkFindMatches
+
+    return SparkFindMatches(transform)
+
+
+# ------------------------------------------------------------------------------ partitions
+def test_partition_column_is_respected_and_groups_agree(
+    small: pd.DataFrame, small_spark: Any
+) -> None:
+    unpartitioned = FindMatches(primary_key=PRIMARY_KEY).fit(small).match(small).frame
+    crossing = unpartitioned.groupby("match_id")["state"].nunique(dropna=False) > 1
+    assert crossing.any(), "without partition_by some groups span states (else no test)"
+
+    transform = FindMatches(primary_key=PRIMARY_KEY, partition_by="state").fit(small)
+    expected = transform.match(small).frame
+    result = spark_matcher(transform).match(small_spark)
+    frame = result.frame.toPandas().set_index(PRIMARY_KEY).loc[expected[PRIMARY_KEY]]
+    assert len(frame) == len(small)
+    assert (frame.groupby("match_id")["state"].nunique(dropna=False) == 1).all()
+    assert (frame["match_id"].to_numpy() == expected["match_id"].to_numpy()).all()
+    np.testing.assert_allclose(
+        frame["match_confidence_score"].to_numpy(),
+        expected["match_confidence_score"].to_numpy(),
+        atol=1e-12,
+    )
+    pairs = result.pairs.toPandas()
+    state = small.set_index(PRIMARY_KEY)["state"]
+    left, right = state.loc[pairs["left_key"]].to_numpy(), state.loc[pairs["right_key"]].to_numpy()
+    assert ((left == right) | (pd.isna(left) & pd.isna(right))).all()
+
+
+# ------------------------------------------------------------------------------ fitting
+def test_fit_on_a_small_table_uses_every_row_as_the_pandas_engine_does(
+    small: pd.DataFrame, small_spark: Any, small_model: FindMatches
+) -> None:
+    from gx_findmatches.spark import SparkFindMatches
+
+    fitted = SparkFindMatches.fit(small_spark, FindMatches(primary_key=PRIMARY_KEY))
+    assert transform_to_dict(fitted.transform) == transform_to_dict(small_model)
+
+
+def test_fit_on_a_sample_keeps_the_labelled_records(small: pd.DataFrame, small_spark: Any) -> None:
+    from gx_findmatches.spark import SparkFindMatches
+
+    labels = labels_from_truth(small, true_entities(small), PRIMARY_KEY, max_records=60)
+    fitted = SparkFindMatches.fit(
+        small_spark, FindMatches(primary_key=PRIMARY_KEY), labels, max_rows=300
+    )
+    assert fitted.transform.model_kind_ == "supervised"
+    labelled = set(fitted.transform.labels_["left_key"]) | set(
+        fitted.transform.labels_["right_key"]
+    )
+    assert labelled == set(labels[PRIMARY_KEY])
+
+
+# ------------------------------------------------------------------------------ bad input
+def test_a_missing_primary_key_column_is_named(small_spark: Any, small_model: FindMatches) -> None:
+    with pytest.raises(PrimaryKeyError, match="'rec_id' is not in the table"):
+        spark_matcher(small_model).match(small_spark.drop(PRIMARY_KEY))
+
+
+def test_duplicate_primary_keys_are_reported(small_spark: Any, small_model: FindMatches) -> None:
+    doubled = small_spark.unionByName(small_spark.limit(2))
+    with pytest.raises(PrimaryKeyError, match="2 duplicated value"):
+        spark_matcher(small_model).match(doubled)
+
+
+def test_null_primary_keys_are_reported(
+    spark: Any, small: pd.DataFrame, small_model: FindMatches
+) -> None:
+    frame = small.iloc[:50].copy()
+    frame.loc[frame.index[:3], PRIMARY_KEY] = None
+    with pytest.raises(PrimaryKeyError, match="null in 3 row"):
+        spark_matcher(small_model).match(spark.createDataFrame(frame))
+
+
+def test_a_compared_column_missing_from_the_table_is_named(
+    small_spark: Any, small_model: FindMatches
+) -> None:
+    with pytest.raises(ColumnError, match=r"compares column\(s\) \['surname'\]"):
+        spark_matcher(small_model).match(small_spark.drop("surname"))
+
+
+def test_a_missing_partition_column_is_named(small_spark: Any, small_model: FindMatches) -> None:
+    transform = copy.deepcopy(small_model).set_params(partition_by="region")
+    with pytest.raises(ColumnError, match="partition column 'region'"):
+        spark_matcher(transform).match(small_spark)
+
+
+def test_output_columns_already_present_are_refused(
+    small_spark: Any, small_model: FindMatches
+) -> None:
+    from pyspark.sql import functions as F
+
+    with pytest.raises(InputError, match="already has output column"):
+        spark_matcher(small_model).match(small_spark.withColumn("match_id", F.lit("x")))
+
+
+def test_an_empty_table_is_refused(small_spark: Any, small_model: FindMatches) -> None:
+    with pytest.raises(EmptyTableError, match="no rows"):
+        spark_matcher(small_model).match(small_spark.limit(0))
+
+
+def test_a_pandas_frame_is_pointed_to_the_pandas_engine(
+    small: pd.DataFrame, small_model: FindMatches
+) -> None:
+    with pytest.raises(InputError, match=r"FindMatches\.match"):
+        spark_matcher(small_model).match(small)
+
+
+def test_an_unfitted_transform_or_missing_model_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(NotFittedError):
+        spark_matcher(FindMatches(primary_key=PRIMARY_KEY))
+    with pytest.raises(ModelFileError, match="no transform file"):
+        spark_matcher(tmp_path / "absent.json")
+
+
+def test_the_candidate_pair_cap_applies(small_spark: Any, small_model: FindMatches) -> None:
+    transform = copy.deepcopy(small_model).set_params(max_candidate_pairs=500)
+    with pytest.raises(CandidatePairLimitError, match="more than 500 candidate pairs"):
+        spark_matcher(transform).match(small_spark)
+
+
+# ------------------------------------------------------------------------------ optional extra
+def test_the_package_imports_without_pyspark_and_names_the_extra_when_used() -> None:
+    code = (
+        "import sys; sys.modules['pyspark'] = None\n"
+        "import gx_findmatches, gx_findmatches.spark\n"
+        "try:\n"
+        "    from gx_findmatches.spark import SparkFindMatches\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert 'pip install "gx-findmatches[spark]"' in result.stdout
