@@ -176,3 +176,38 @@ def test_no_candidate_pairs_at_all() -> None:
     )
     assert clusters.group.tolist() == [0, 1, 2]
     np.testing.assert_allclose(clusters.confidence, 1.0)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_clique_shortcut_gives_what_the_linkage_loop_gives(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Components whose pairs all reach the threshold skip the per-component loop; the loop,
+    run on every component instead, must produce the same groups and confidences."""
+    from gx_findmatches.engine import clustering
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    family = rng.integers(0, 120, size=n)  # families of ~3 records, some bigger
+    left, right = np.triu_indices(n, k=1)
+    same = family[left] == family[right]
+    noise = rng.random(len(left)) < 0.002  # a few cross-family candidates
+    keep = same | noise
+    left, right = left[keep], right[keep]
+    probability = np.where(family[left] == family[right], rng.uniform(0.3, 1.0, len(left)), 0.0)
+    probability[~same[keep]] = rng.uniform(0.0, 0.9, int((~same[keep]).sum()))
+
+    def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.where(family[a] == family[b], 0.8, 0.05)
+
+    fast = cluster(n, left, right, probability, 0.5, score, Constraints.none())
+    shortcut_rows = fast.group != np.arange(n)
+    assert shortcut_rows.any()
+
+    def loop_only(component, sizes, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return np.flatnonzero(sizes >= 3)
+
+    monkeypatch.setattr(clustering, "_clique_components", loop_only)
+    slow = cluster(n, left, right, probability, 0.5, score, Constraints.none())
+    np.testing.assert_array_equal(fast.group, slow.group)
+    np.testing.assert_allclose(fast.confidence, slow.confidence)

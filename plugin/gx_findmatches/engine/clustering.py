@@ -115,7 +115,9 @@ def cluster(
     merge = two & (pair_prob >= threshold) & ~forbidden
     group[pair_right[merge]] = pair_left[merge]
     confidence[pair_left[merge]] = confidence[pair_right[merge]] = pair_prob[merge]
-    larger = np.flatnonzero(sizes >= 3)
+    larger = _clique_components(
+        component, sizes, pair_left, pair_prob, must | forbidden, threshold, group, confidence
+    )
     rows_by_component = np.argsort(component[pair_left], kind="stable")
     row_starts = np.searchsorted(component[pair_left][rows_by_component], larger)
     records_by_component = np.argsort(component, kind="stable")
@@ -141,6 +143,43 @@ def cluster(
     np.maximum.at(best, right, probability)
     confidence[singles] = 1.0 - best[singles]
     return Clusters(group, confidence)
+
+
+def _clique_components(
+    component: np.ndarray,
+    sizes: np.ndarray,
+    pair_left: np.ndarray,
+    pair_prob: np.ndarray,
+    constrained: np.ndarray,
+    threshold: float,
+    group: np.ndarray,
+    confidence: np.ndarray,
+) -> np.ndarray:
+    """Decide at once every 3+ record component whose pairs all reach the threshold.
+
+    Average linkage merges such a component whole (every average stays above the threshold)
+    and no local move leaves it (every weight is positive), so the loop in
+    :func:`_cluster_component` would return the same group: the component, its confidence the
+    mean pair probability. True duplicate families are mostly like this, so only the few
+    components with a doubtful pair (or a label constraint) go through the loop. Returns those.
+    """
+    pair_component = component[pair_left]
+    weak = np.bincount(
+        pair_component, weights=(pair_prob < threshold) | constrained, minlength=len(sizes)
+    )
+    clique = (sizes >= 3) & (weak == 0)
+    members = clique[component]
+    first = np.full(len(sizes), len(component), dtype="int64")
+    np.minimum.at(first, component, np.arange(len(component)))
+    group[members] = first[component[members]]
+    in_clique = clique[pair_component]
+    sums = np.bincount(
+        pair_component[in_clique], weights=pair_prob[in_clique], minlength=len(sizes)
+    )
+    pairs = sizes * (sizes - 1) / 2
+    mean = np.divide(sums, pairs, out=np.zeros(len(sizes)), where=pairs > 0)
+    confidence[members] = mean[component[members]]
+    return np.flatnonzero((sizes >= 3) & ~clique)
 
 
 def _frozen_chains(frozen: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:

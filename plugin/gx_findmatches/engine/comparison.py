@@ -55,6 +55,12 @@ class PreparedColumn:
     # Per-record second form, compared too: text with its words sorted (word order must not
     # matter), a date with day and month swapped (a swap is one slip, not two edits).
     alternate: np.ndarray | None = None
+    # String kinds only: each record's index into ``forms``, the distinct normalized values
+    # (-1 = missing), and the second form of each distinct value. Pairs are compared through
+    # these, so equal values cost nothing and a repeated value pair is scored once.
+    codes: np.ndarray | None = None
+    forms: np.ndarray | None = None
+    alternate_forms: np.ndarray | None = None
 
 
 def normalize_text(value: object) -> str:
@@ -76,14 +82,22 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
         forms = [_date_form(v) for v in uniques]
     else:
         forms = [normalize_text(v) for v in uniques]
-    lookup = np.array([*forms, ""], dtype=object)  # code -1 (missing) reads the last entry
-    out = lookup[codes]
-    missing = missing | (out == "")
-    alternate = None
+    # Raw values that normalize alike ("Smith", "SMITH ") become one distinct form.
+    form_of_unique, distinct = pd.factorize(pd.Series(forms, dtype=object))
+    distinct = np.asarray(distinct, dtype=object)
+    form_codes = np.where(codes >= 0, np.r_[form_of_unique, -1][codes], -1)
+    missing = missing | (form_codes < 0)
+    if len(distinct):
+        missing |= (distinct == "")[np.maximum(form_codes, 0)]
+    form_codes = np.where(missing, -1, form_codes).astype("int64")
+    lookup = np.array([*distinct, ""], dtype=object)  # code -1 (missing) reads the last entry
+    out = lookup[form_codes]
+    alternate = alternate_forms = None
     if spec.kind in ("text", "date"):
         twist = _sorted_words if spec.kind == "text" else _swap_day_month
-        alternate = np.array([*(twist(f) for f in forms), ""], dtype=object)[codes]
-    return PreparedColumn(spec, out, missing, alternate)
+        alternate_forms = np.array([twist(f) for f in distinct], dtype=object)
+        alternate = np.r_[alternate_forms, np.array([""], dtype=object)][form_codes]
+    return PreparedColumn(spec, out, missing, alternate, form_codes, distinct, alternate_forms)
 
 
 def _date_form(value: object) -> str:
@@ -97,6 +111,8 @@ def _sorted_words(text: str) -> str:
 
 def similarity(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Similarity in [0, 1] of each pair (``left[k]``, ``right[k]``); NaN if either is missing."""
+    if column.codes is not None and column.forms is not None:
+        return _similarity_by_forms(column, left, right)
     result = np.full(len(left), np.nan, dtype="float64")
     both = ~(column.missing[left] | column.missing[right])
     if not both.any():
@@ -109,6 +125,35 @@ def similarity(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> n
         b_alternate = column.alternate[right[both]]
         a_alternate = column.alternate[left[both]]
         result[both] = _kind_similarity(column.spec.kind, a, b, a_alternate, b_alternate)
+    return result
+
+
+def _similarity_by_forms(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Similarity through distinct forms: equal forms score 1 without a string comparison,
+    and each unordered pair of different forms is scored once, however many record pairs
+    share it (every measure here is symmetric). Same values as comparing record by record."""
+    assert column.codes is not None and column.forms is not None
+    a_code, b_code = column.codes[left], column.codes[right]
+    result = np.full(len(left), np.nan, dtype="float64")
+    both = (a_code >= 0) & (b_code >= 0)
+    result[both & (a_code == b_code)] = 1.0
+    differ = both & (a_code != b_code)
+    if not differ.any():
+        return result
+    low = np.minimum(a_code[differ], b_code[differ])
+    high = np.maximum(a_code[differ], b_code[differ])
+    width = len(column.forms)
+    which, distinct_pairs = pd.factorize(low * width + high)
+    first, second = distinct_pairs // width, distinct_pairs % width
+    alternates = column.alternate_forms
+    sims = _kind_similarity(
+        column.spec.kind,
+        column.forms[first],
+        column.forms[second],
+        None if alternates is None else alternates[first],
+        None if alternates is None else alternates[second],
+    )
+    result[differ] = sims[which]
     return result
 
 

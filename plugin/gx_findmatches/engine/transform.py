@@ -19,7 +19,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from ..errors import LabelError, NotFittedError
-from .blocking import BlockingPlan, candidate_pairs, plan_blocking
+from .blocking import BlockingPlan, KeyCodes, candidate_pairs, plan_blocking
 from .clustering import Constraints, cluster
 from .columns import ColumnPlan, plan_columns
 from .comparison import level_count
@@ -130,17 +130,19 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
                 X, self.primary_key, self.partition_by, column_plan.compared, order
             )
         with timer("blocking"):
-            plan = plan_blocking(table.columns, table.partition, self.accuracy_cost_tradeoff)
+            keys = KeyCodes(table.columns, table.partition)  # each key computed once
+            plan = plan_blocking(table.columns, table.partition, self.accuracy_cost_tradeoff, keys)
             left, right = candidate_pairs(
-                plan, table.columns, table.partition, self.max_candidate_pairs
+                plan, table.columns, table.partition, self.max_candidate_pairs, keys
             )
+            del keys
         with timer("unsupervised model"):
             sizes = [level_count(c.spec.kind) for c in table.columns]
             sample = random_pairs(len(table), _RANDOM_PAIRS_FOR_U, self.random_state)
             levels = table.compare(left, right).levels
             model = fit_fellegi_sunter(levels, table.compare(*sample).levels, sizes)
             self._fit_memo: FitMemo | None = FitMemo.of(
-                X, self._blocking_settings(), left, right, levels
+                X, self._blocking_settings(), table, left, right, levels
             )
         self.column_plan_: ColumnPlan = column_plan
         logger.info("comparing %s", column_plan.kinds())
@@ -188,11 +190,15 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         self._check_params()
         timer = Timer()
         with timer("prepare"):
-            table = prepare_table(
-                X, self.primary_key, self.partition_by, self.column_plan_.compared
-            )
             memo, self._fit_memo = getattr(self, "_fit_memo", None), None  # used once at most
             reused = memo if memo is not None and memo.fits(X, self._blocking_settings()) else None
+            table = (
+                reused.table
+                if reused is not None
+                else prepare_table(
+                    X, self.primary_key, self.partition_by, self.column_plan_.compared
+                )
+            )
         return self._match_prepared(X, table, timer, reused=reused)
 
     def _blocking_settings(self) -> tuple[object, ...]:
