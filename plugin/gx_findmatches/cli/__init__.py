@@ -8,10 +8,14 @@ Progress goes to stderr, results to stdout, so ``--json`` output can be piped.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
 
+from tqdm.contrib.logging import logging_redirect_tqdm
+
+from ..engine.progress import show_progress
 from ..errors import FindMatchesError
 from . import engine_commands, validate_command, workflow_commands
 from .common import EXIT_BAD_INPUT
@@ -20,12 +24,24 @@ from .common import EXIT_BAD_INPUT
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = parser().parse_args(argv)
-    _configure_logging(quiet=getattr(args, "json", False) or getattr(args, "quiet", False))
+    quiet = getattr(args, "json", False) or getattr(args, "quiet", False)
+    _configure_logging(quiet=quiet)
+    bars = _wants_progress(args.progress, quiet)
     try:
-        return int(args.run(args))
+        # log lines go above the bars instead of through them
+        redirect = logging_redirect_tqdm([logging.getLogger("gx_findmatches")])
+        with show_progress(bars), redirect if bars else contextlib.nullcontext():
+            return int(args.run(args))
     except FindMatchesError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _wants_progress(choice: str, quiet: bool) -> bool:
+    """Bars on a terminal by default; never under ``--json``/``--quiet``, whatever is asked."""
+    if quiet or choice == "never":
+        return False
+    return choice == "always" or sys.stderr.isatty()
 
 
 def parser() -> argparse.ArgumentParser:
@@ -33,6 +49,13 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="gx-findmatches",
         description="Find fuzzy duplicates the way AWS Glue FindMatches does, locally.",
+    )
+    root.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress bars on stderr for long steps: auto = when stderr is a terminal "
+        "(never under --json or --quiet)",
     )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     engine_commands.register(commands)

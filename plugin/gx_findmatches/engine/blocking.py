@@ -28,6 +28,7 @@ from recordlinkage.base import BaseIndexAlgorithm
 
 from ..errors import CandidatePairLimitError
 from .comparison import PreparedColumn
+from .progress import track
 
 # Blocking key transforms per column kind.
 _KEY_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -264,7 +265,7 @@ def candidate_pairs(
     # cap, which bounds memory to a small multiple of the cap without re-sorting often.
     encoded: list[np.ndarray] = [np.empty(0, "int64")]
     pending = 0
-    for key in plan.keys:
+    for key in track(plan.keys, "blocking passes"):
         codes = keys.compound(key)
         count = pair_count(codes)
         _check_limit(count, max_pairs, plan)

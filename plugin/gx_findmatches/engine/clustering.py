@@ -27,6 +27,7 @@ from scipy.sparse.csgraph import connected_components
 
 from ..errors import LabelError
 from .blocking import pairs_within_groups
+from .progress import track
 
 PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -122,7 +123,7 @@ def cluster(
     row_starts = np.searchsorted(component[pair_left][rows_by_component], larger)
     records_by_component = np.argsort(component, kind="stable")
     record_starts = np.searchsorted(component[records_by_component], larger)
-    for index, members_component in enumerate(larger):
+    for index, members_component in track(enumerate(larger), "clustering components", len(larger)):
         size = int(sizes[members_component])
         members = np.sort(records_by_component[record_starts[index] : record_starts[index] + size])
         rows = rows_by_component[row_starts[index] : row_starts[index] + size * (size - 1) // 2]

@@ -25,6 +25,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler
 from recordlinkage.base import BaseCompareFeature
 
 from .columns import ColumnSpec, normalize_date
+from .progress import track
 
 MISSING_LEVEL = -1
 
@@ -225,7 +226,7 @@ def compare_pairs(
     """Compare every pair on every prepared column."""
     sims = np.empty((len(left), len(columns)), dtype="float64")
     levels = np.empty((len(left), len(columns)), dtype="int8")
-    for index, column in enumerate(columns):
+    for index, column in track(enumerate(columns), "comparing columns", len(columns)):
         sims[:, index] = similarity(column, left, right)
         levels[:, index] = to_levels(column.spec.kind, sims[:, index])
     return PairFeatures(sims, levels)
