@@ -1,10 +1,11 @@
-"""Candidate pairs in Spark: the pandas engine's blocking plan, applied with joins.
+"""Candidate pairs in Spark: the pandas engine's blocking plan, applied with shuffles.
 
 Blocking keys are computed per record in Python workers with the engine's own normalization
-(``prepare_column``) and key functions (``_KEY_FUNCTIONS``), so a record's key strings are
-exactly the ones the pandas engine would code. Then:
+(``prepare_column``) and key functions (``_KEY_FUNCTIONS``), so a record's keys are exactly
+the ones the pandas engine would code; they travel hashed (see ``hashed_entries``). Then:
 
-* every key pass is a self-join on (pass, key, partition) keeping ``left < right``;
+* every key pass groups records by (pass, partition, key), and each group of two or more
+  records yields all its pairs ``left < right`` (the engine's ``pairs_within_groups``);
 * the sorted-neighbourhood pass ranks records by (joined name string, position), as the
   engine's stable sort does, and joins each record to the next ``window - 1`` ranks, keeping
   pairs within one partition;
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..engine.blocking import _KEY_FUNCTIONS, BlockingPlan, _check_limit
+from ..engine.blocking import _KEY_FUNCTIONS, BlockingPlan, _check_limit, pairs_within_groups
 from ..engine.columns import ColumnSpec
 from ..engine.comparison import PreparedColumn, prepare_column
 from .frames import PART, POS, compared_column, with_rank
@@ -31,11 +32,11 @@ if TYPE_CHECKING:
 _NEIGHBOURHOOD = "_gxfm_nb"
 _RANK = "_gxfm_rank"
 _PASS = "_gxfm_pass"
-_BLOCK = "_gxfm_block"
-
-
-def _pass_column(index: int) -> str:
-    return f"_gxfm_k{index}"
+_H1 = "_gxfm_h1"
+_H2 = "_gxfm_h2"
+_MEMBERS = "_gxfm_members"
+_PART_HASH = "_gxfm_part_hash"
+_HASH_KEYS = ("gx-findmatches-1", "gx-findmatches-2")  # 16 characters each, as pandas wants
 
 
 def key_text(column: PreparedColumn) -> np.ndarray:
@@ -47,34 +48,56 @@ def key_text(column: PreparedColumn) -> np.ndarray:
 
 
 def single_key(column: PreparedColumn, transform: str) -> tuple[np.ndarray, np.ndarray]:
-    """One key transform over a column: per record the key, length-prefixed (so that
-    concatenated parts decode one way only), and whether there is a key at all."""
+    """One key transform over a column: per record two independent 64-bit hashes of the key
+    (shape ``(n, 2)``), and whether there is a key at all (as ``key_codes`` decides)."""
     text = key_text(column)
     codes, uniques = pd.factorize(pd.Series(text, dtype=object))
     function = _KEY_FUNCTIONS[transform]
-    keyed = [function(str(u)) for u in uniques]
-    encoded = np.array([*(f"{len(k)}:{k}" for k in keyed), ""], dtype=object)[codes]
-    present = np.array([*(k != "" for k in keyed), False], dtype=bool)[codes]
-    return encoded, present & ~column.missing
+    keyed = np.array([*(function(str(u)) for u in uniques), ""], dtype=object)
+    hashes = np.column_stack([pd.util.hash_array(keyed, hash_key=k) for k in _HASH_KEYS])
+    return hashes[codes], (keyed != "")[codes] & ~column.missing
 
 
-def compound_keys(
-    columns: dict[str, PreparedColumn], keys: Sequence[tuple[tuple[str, str], ...]]
-) -> list[np.ndarray]:
-    """Each compound key as one string per record, None when any part is missing (as
-    ``combine_codes`` gives -1); single keys are computed once and shared, as in ``KeyCodes``."""
+def hashed_entries(
+    columns: dict[str, PreparedColumn],
+    keys: Sequence[tuple[tuple[str, str], ...]],
+    positions: np.ndarray,
+    partitions: np.ndarray,
+) -> pd.DataFrame:
+    """Long format ``(position, pass, h1, h2)``: one row per record and pass with a key.
+
+    A compound key is present when all its parts are (as ``combine_codes`` decides); it
+    travels as two independent 64-bit hashes of (pass, partition hash, part hashes), since
+    keys only ever block within one pass and one partition. Grouping by two longs is several
+    times cheaper than by a string per pass and record, and with 128 bits two different keys
+    sharing a hash pair is about as likely as a cosmic-ray bit flip. Single keys are hashed
+    once per distinct value and shared by every pass that uses them, as in ``KeyCodes``.
+    """
     singles: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-    out = []
-    for key in keys:
+    frames = []
+    for index, key in enumerate(keys):
         for part in key:
             if part not in singles:
                 singles[part] = single_key(columns[part[0]], part[1])
-        encoded, present = singles[key[0]]
-        for part in key[1:]:
-            encoded = encoded + singles[part][0]
-            present = present & singles[part][1]
-        out.append(np.where(present, encoded, None))
-    return out
+        present = np.logical_and.reduce([singles[part][1] for part in key])
+        rows = np.flatnonzero(present)
+        hashed = []
+        for k, hash_key in enumerate(_HASH_KEYS):
+            parts = {f"p{j}": singles[part][0][rows, k] for j, part in enumerate(key)}
+            table = pd.DataFrame({"pass": np.full(len(rows), index), "part": partitions[rows]})
+            table = table.assign(**parts)
+            hashed.append(pd.util.hash_pandas_object(table, index=False, hash_key=hash_key))
+        frames.append(
+            pd.DataFrame(
+                {
+                    POS: positions[rows],
+                    _PASS: np.full(len(rows), index, dtype="int32"),
+                    _H1: hashed[0].to_numpy().view("int64"),
+                    _H2: hashed[1].to_numpy().view("int64"),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def neighbourhood_key(columns: dict[str, PreparedColumn], names: Sequence[str]) -> np.ndarray:
@@ -89,16 +112,14 @@ def neighbourhood_key(columns: dict[str, PreparedColumn], names: Sequence[str]) 
     return np.where(valid, joined, None)
 
 
-def record_keys(records: DataFrame, specs: Sequence[ColumnSpec], plan: BlockingPlan) -> DataFrame:
-    """Per record: position, partition, one key column per pass and the neighbourhood key."""
-    from pyspark.sql.types import LongType, StringType, StructField, StructType
+def block_entries(records: DataFrame, specs: Sequence[ColumnSpec], plan: BlockingPlan) -> DataFrame:
+    """``(position, pass, h1, h2)`` for every record and key pass it has a key in."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import IntegerType, LongType, StructField, StructType
 
     needed = {column for key in plan.keys for column, _ in key}
-    window = bool(plan.window and plan.neighbourhood_columns)
-    if window:
-        needed |= set(plan.neighbourhood_columns)
     used = [(i, spec) for i, spec in enumerate(specs) if spec.name in needed]
-    keys, names = plan.keys, plan.neighbourhood_columns
+    keys = plan.keys
 
     def compute(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
@@ -106,20 +127,68 @@ def record_keys(records: DataFrame, specs: Sequence[ColumnSpec], plan: BlockingP
                 spec.name: prepare_column(spec, batch[compared_column(i)].reset_index(drop=True))
                 for i, spec in used
             }
-            out = {POS: batch[POS].to_numpy()}
-            for index, values in enumerate(compound_keys(columns, keys)):
-                out[_pass_column(index)] = values
-            if window:
-                out[_NEIGHBOURHOOD] = neighbourhood_key(columns, names)
-            yield pd.DataFrame(out)
+            yield hashed_entries(columns, keys, batch[POS].to_numpy(), batch[_PART_HASH].to_numpy())
 
-    fields = [StructField(POS, LongType(), False)]
-    fields += [StructField(_pass_column(i), StringType(), True) for i in range(len(keys))]
-    if window:
-        fields.append(StructField(_NEIGHBOURHOOD, StringType(), True))
+    schema = StructType(
+        [
+            StructField(POS, LongType(), False),
+            StructField(_PASS, IntegerType(), False),
+            StructField(_H1, LongType(), False),
+            StructField(_H2, LongType(), False),
+        ]
+    )
+    # Spark hashes the partition value (all missing values alike, as partition_codes has it),
+    # so Python never sees partition values of arbitrary Spark types.
+    columns = [POS, F.xxhash64(PART).alias(_PART_HASH), *(compared_column(i) for i, _ in used)]
+    return records.select(*columns).mapInPandas(compute, schema)
+
+
+def block_groups(entries: DataFrame) -> DataFrame:
+    """``(pass, members)``: the positions sharing each key, for keys held by 2+ records."""
+    from pyspark.sql import functions as F
+
+    grouped = entries.groupBy(_PASS, _H1, _H2).agg(F.collect_list(POS).alias(_MEMBERS))
+    return grouped.filter(F.size(_MEMBERS) > 1).select(_PASS, _MEMBERS)
+
+
+def pairs_of_groups(members: Sequence[np.ndarray]) -> pd.DataFrame:
+    """Every pair of positions within each group, ``left < right``, without repeats."""
+    sizes = np.array([len(m) for m in members], dtype="int64")
+    if len(sizes) == 0:
+        return pd.DataFrame({"left": np.empty(0, "int64"), "right": np.empty(0, "int64")})
+    flat = np.concatenate([np.asarray(m, dtype="int64") for m in members])
+    a, b = pairs_within_groups(np.repeat(np.arange(len(sizes)), sizes))
+    left, right = flat[a], flat[b]
+    pairs = pd.DataFrame({"left": np.minimum(left, right), "right": np.maximum(left, right)})
+    return pairs.drop_duplicates(ignore_index=True)
+
+
+def neighbourhood_entries(
+    records: DataFrame, specs: Sequence[ColumnSpec], plan: BlockingPlan
+) -> DataFrame:
+    """``(position, partition, neighbourhood key)`` for records with any name present."""
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    used = [(i, spec) for i, spec in enumerate(specs) if spec.name in plan.neighbourhood_columns]
+    names = plan.neighbourhood_columns
+
+    def compute(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            columns = {
+                spec.name: prepare_column(spec, batch[compared_column(i)].reset_index(drop=True))
+                for i, spec in used
+            }
+            yield pd.DataFrame(
+                {POS: batch[POS].to_numpy(), _NEIGHBOURHOOD: neighbourhood_key(columns, names)}
+            )
+
+    schema = StructType(
+        [StructField(POS, LongType(), False), StructField(_NEIGHBOURHOOD, StringType(), True)]
+    )
     columns = [POS, *(compared_column(i) for i, _ in used)]
-    keyed = records.select(*columns).mapInPandas(compute, StructType(fields))
-    return keyed.join(records.select(POS, PART), POS)
+    keyed = records.select(*columns).mapInPandas(compute, schema)
+    valid = keyed.filter(keyed[_NEIGHBOURHOOD].isNotNull())
+    return valid.join(records.select(POS, PART), POS)
 
 
 def candidate_pairs(
@@ -130,39 +199,20 @@ def candidate_pairs(
     Raises:
         CandidatePairLimitError: one pass, or the union, would exceed ``max_pairs``.
     """
-    from pyspark.sql import functions as F
 
-    keyed = record_keys(records, specs, plan).localCheckpoint(eager=True)
     pairs = []
     if plan.keys:
-        entries = keyed.select(
-            POS,
-            PART,
-            F.explode(
-                F.array(
-                    *(
-                        F.struct(F.lit(i).alias(_PASS), F.col(_pass_column(i)).alias(_BLOCK))
-                        for i in range(len(plan.keys))
-                    )
-                )
-            ).alias("entry"),
-        ).select(
-            POS, PART, F.col(f"entry.{_PASS}").alias(_PASS), F.col(f"entry.{_BLOCK}").alias(_BLOCK)
-        )
-        entries = entries.filter(F.col(_BLOCK).isNotNull())
-        _check_pass_sizes(entries, plan, max_pairs)
-        a, b = entries.alias("a"), entries.alias("b")
-        pairs.append(
-            a.join(
-                b,
-                (F.col(f"a.{_PASS}") == F.col(f"b.{_PASS}"))
-                & (F.col(f"a.{_BLOCK}") == F.col(f"b.{_BLOCK}"))
-                & F.col(f"a.{PART}").eqNullSafe(F.col(f"b.{PART}"))
-                & (F.col(f"a.{POS}") < F.col(f"b.{POS}")),
-            ).select(F.col(f"a.{POS}").alias("left"), F.col(f"b.{POS}").alias("right"))
-        )
-    if plan.window and plan.neighbourhood_columns:
-        pairs.append(_neighbourhood_pairs(keyed, plan.window))
+        groups = block_groups(block_entries(records, specs, plan)).localCheckpoint(eager=True)
+        _check_pass_sizes(groups, plan, max_pairs)
+
+        def expand(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            for batch in batches:
+                yield pairs_of_groups(list(batch[_MEMBERS]))
+
+        pairs.append(groups.select(_MEMBERS).mapInPandas(expand, "left long, right long"))
+    if plan.window >= 2 and plan.neighbourhood_columns:
+        valid = neighbourhood_entries(records, specs, plan)
+        pairs.append(_neighbourhood_pairs(valid, plan.window))
     if not pairs:
         return records.sparkSession.createDataFrame([], "left long, right long")
     union = pairs[0]
@@ -173,25 +223,22 @@ def candidate_pairs(
     return distinct
 
 
-def _check_pass_sizes(entries: DataFrame, plan: BlockingPlan, max_pairs: int) -> None:
-    """Raise before joining when one pass alone would exceed the cap (the engine's first
+def _check_pass_sizes(groups: DataFrame, plan: BlockingPlan, max_pairs: int) -> None:
+    """Raise before making pairs when one pass alone would exceed the cap (the engine's first
     check), so a bad plan fails fast instead of filling the cluster's disks."""
     from pyspark.sql import functions as F
 
-    sizes = entries.groupBy(_PASS, _BLOCK, PART).count()
-    per_pass = sizes.groupBy(_PASS).agg(
-        F.sum(F.col("count") * (F.col("count") - 1) / 2).alias("pairs")
-    )
+    size = F.size(_MEMBERS).cast("long")
+    per_pass = groups.groupBy(_PASS).agg(F.sum(size * (size - 1) / 2).alias("pairs"))
     largest = per_pass.agg(F.max("pairs")).first()[0]
     _check_limit(int(largest or 0), max_pairs, plan)
 
 
-def _neighbourhood_pairs(keyed: DataFrame, window: int) -> DataFrame:
+def _neighbourhood_pairs(valid: DataFrame, window: int) -> DataFrame:
     """Pairs of records within ``window`` places in (neighbourhood key, position) order,
     within one partition; the engine ranks across partitions, then drops crossing pairs."""
     from pyspark.sql import functions as F
 
-    valid = keyed.filter(F.col(_NEIGHBOURHOOD).isNotNull()).select(POS, PART, _NEIGHBOURHOOD)
     ranked = with_rank(valid, [F.col(_NEIGHBOURHOOD), F.col(POS)], _RANK).select(POS, PART, _RANK)
     ahead = ranked.select(
         F.col(POS).alias("a_pos"),
