@@ -14,7 +14,7 @@ pairs; no Python-level loop runs per pair. ``RapidfuzzFeature`` exposes the same
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from .columns import ColumnSpec, normalize_date
 from .progress import track
 
 MISSING_LEVEL = -1
+LEVEL_CHUNK_PAIRS = 5_000_000  # pairs compared at a time: bounds the temporaries' memory
 
 # Similarity thresholds per kind, strongest first. A pair's level is the index of the first
 # threshold its similarity reaches; failing all of them gives the last level (disagreement).
@@ -90,7 +91,7 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     missing = missing | (form_codes < 0)
     if len(distinct):
         missing |= (distinct == "")[np.maximum(form_codes, 0)]
-    form_codes = np.where(missing, -1, form_codes).astype("int64")
+    form_codes = np.where(missing, -1, form_codes).astype("int32")  # half the gather traffic
     lookup = np.array([*distinct, ""], dtype=object)  # code -1 (missing) reads the last entry
     out = lookup[form_codes]
     alternate = alternate_forms = None
@@ -133,17 +134,41 @@ def _similarity_by_forms(column: PreparedColumn, left: np.ndarray, right: np.nda
     """Similarity through distinct forms: equal forms score 1 without a string comparison,
     and each unordered pair of different forms is scored once, however many record pairs
     share it (every measure here is symmetric). Same values as comparing record by record."""
+    result = np.full(len(left), np.nan, dtype="float64")
+    return _by_forms(column, left, right, result, 1.0, lambda sims: sims)
+
+
+def _levels_by_forms(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Agreement levels through distinct forms (see :func:`_similarity_by_forms`), cut per
+    distinct form pair, so no per-pair float array is ever made."""
+    result = np.full(len(left), MISSING_LEVEL, dtype="int8")
+    return _by_forms(column, left, right, result, 0, lambda sims: to_levels(column.spec.kind, sims))
+
+
+def _by_forms(
+    column: PreparedColumn,
+    left: np.ndarray,
+    right: np.ndarray,
+    result: np.ndarray,
+    equal_value: float,
+    convert: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Write ``equal_value`` for equal forms and ``convert(similarity)`` for the others."""
     assert column.codes is not None and column.forms is not None
     a_code, b_code = column.codes[left], column.codes[right]
-    result = np.full(len(left), np.nan, dtype="float64")
     both = (a_code >= 0) & (b_code >= 0)
-    result[both & (a_code == b_code)] = 1.0
+    result[both & (a_code == b_code)] = equal_value
     differ = both & (a_code != b_code)
     if not differ.any():
         return result
-    low = np.minimum(a_code[differ], b_code[differ])
+    if column.spec.kind == "categorical":  # different categories: similarity 0, no lookup
+        result[differ] = convert(np.zeros(1))[0]
+        return result
+    low = np.minimum(a_code[differ], b_code[differ]).astype("int64")
     high = np.maximum(a_code[differ], b_code[differ])
     width = len(column.forms)
+    # Hashing pays even where 70 % of form pairs are distinct (id numbers, 100k rows: 0.61 s
+    # against 0.80 s), and names (17 %) gain 4x.
     which, distinct_pairs = pd.factorize(low * width + high)
     first, second = distinct_pairs // width, distinct_pairs % width
     alternates = column.alternate_forms
@@ -154,7 +179,7 @@ def _similarity_by_forms(column: PreparedColumn, left: np.ndarray, right: np.nda
         None if alternates is None else alternates[first],
         None if alternates is None else alternates[second],
     )
-    result[differ] = sims[which]
+    result[differ] = convert(sims)[which]
     return result
 
 
@@ -212,6 +237,36 @@ def to_levels(kind: str, sims: np.ndarray) -> np.ndarray:
     return levels
 
 
+def column_levels(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Agreement levels (int8, -1 = missing) of each pair on one column."""
+    if column.codes is not None and column.forms is not None:
+        return _levels_by_forms(column, left, right)
+    return to_levels(column.spec.kind, similarity(column, left, right))
+
+
+def compare_levels(
+    columns: Sequence[PreparedColumn],
+    left: np.ndarray,
+    right: np.ndarray,
+    chunk_pairs: int = LEVEL_CHUNK_PAIRS,
+) -> np.ndarray:
+    """Levels of every pair on every column, ``(pairs, columns)`` int8: what the models need.
+
+    Works through ``chunk_pairs`` pairs at a time, so the temporaries (codes, masks, form
+    pairs) stay bounded however many candidate pairs there are; the result is one byte per
+    pair and column.
+    """
+    levels = np.empty((len(left), len(columns)), dtype="int8")
+    step = max(1, chunk_pairs)
+    work = [(start, index) for start in range(0, len(left), step) for index in range(len(columns))]
+    for start, index in track(work, "comparing columns"):
+        stop = start + step
+        levels[start:stop, index] = column_levels(
+            columns[index], left[start:stop], right[start:stop]
+        )
+    return levels
+
+
 @dataclass(frozen=True)
 class PairFeatures:
     """Per-column similarities and levels for a batch of pairs (columns in plan order)."""
@@ -226,7 +281,7 @@ def compare_pairs(
     """Compare every pair on every prepared column."""
     sims = np.empty((len(left), len(columns)), dtype="float64")
     levels = np.empty((len(left), len(columns)), dtype="int8")
-    for index, column in track(enumerate(columns), "comparing columns", len(columns)):
+    for index, column in enumerate(columns):
         sims[:, index] = similarity(column, left, right)
         levels[:, index] = to_levels(column.spec.kind, sims[:, index])
     return PairFeatures(sims, levels)

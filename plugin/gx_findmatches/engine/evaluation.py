@@ -90,7 +90,7 @@ def evaluate(
             "labeling sets are needed; generate and label another set"
         )
     model = unsupervised.fellegi_sunter_
-    features = model.partial_weights(table.compare(labelled.left, labelled.right).levels)
+    features = model.partial_weights(table.levels(labelled.left, labelled.right))
     y = labelled.is_match
     soft_features, soft_probability = unsupervised._soft_labelled_sample(table, left, right)
     held_out = np.full(len(y), np.nan)
@@ -107,7 +107,7 @@ def evaluate(
             held_out[test] = classifier.predict_proba(features[test])
         else:  # a fold with one class: fall back to the unsupervised model for its test pairs
             held_out[test] = model.predict_proba(
-                table.compare(labelled.left[test], labelled.right[test]).levels
+                table.levels(labelled.left[test], labelled.right[test])
             )
     threshold = unsupervised.threshold_
     predicted = held_out >= threshold

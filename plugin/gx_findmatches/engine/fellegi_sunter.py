@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .comparison import MISSING_LEVEL
 
@@ -35,17 +36,23 @@ class FellegiSunterModel:
 
     def partial_weights(self, levels: np.ndarray) -> np.ndarray:
         """Per-column log Bayes factors ``log(m/u)`` for each pair; 0 where missing."""
-        weights = np.zeros(levels.shape, dtype="float64")
-        for col, (m, u) in enumerate(zip(self.m, self.u, strict=True)):
-            table = np.log(m / u)
-            present = levels[:, col] != MISSING_LEVEL
-            weights[present, col] = table[levels[present, col]]
+        weights = np.empty(levels.shape, dtype="float64")
+        for col, table in enumerate(self._weight_tables()):
+            weights[:, col] = table[levels[:, col]]
         return weights
 
+    def _weight_tables(self) -> list[np.ndarray]:
+        """``log(m/u)`` per level with a trailing 0, so the missing level (-1) indexes it:
+        one plain gather per column, no masks."""
+        return [np.r_[np.log(m / u), 0.0] for m, u in zip(self.m, self.u, strict=True)]
+
     def match_log_odds(self, levels: np.ndarray) -> np.ndarray:
-        """Log-odds that each pair is a match."""
-        prior_odds = np.log(self.prior / (1.0 - self.prior))
-        return prior_odds + self.partial_weights(levels).sum(axis=1)
+        """Log-odds that each pair is a match (summed column by column: a million pairs
+        never need the pairs x columns weight matrix)."""
+        log_odds = np.full(len(levels), np.log(self.prior / (1.0 - self.prior)))
+        for col, table in enumerate(self._weight_tables()):
+            log_odds += table[levels[:, col]]
+        return log_odds
 
     def predict_proba(self, levels: np.ndarray) -> np.ndarray:
         """Match probability of each pair."""
@@ -139,8 +146,13 @@ def distinct_patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     codes = np.zeros(len(levels), dtype="int64")
     for column in range(levels.shape[1]):
         codes = codes * radix + shifted[:, column]
-    _, first, counts = np.unique(codes, return_index=True, return_counts=True)
-    return levels[first], counts.astype("float64")
+    # Hash, not sort: np.unique sorts all pairs, measured 7.7 s on 17M pairs against ~1 s.
+    which, patterns = pd.factorize(codes)
+    first = np.empty(len(patterns), dtype="int64")
+    first[which[::-1]] = np.arange(len(codes) - 1, -1, -1)  # first occurrence of each
+    counts = np.bincount(which, minlength=len(patterns))
+    order = np.argsort(patterns)  # keep np.unique's sorted order: EM sums in a fixed order
+    return levels[first[order]], counts[order].astype("float64")
 
 
 def _initial_m(size: int) -> np.ndarray:

@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 
 from .columns import ColumnSpec
-from .comparison import PairFeatures, PreparedColumn, compare_pairs, prepare_column
+from .comparison import (
+    PairFeatures,
+    PreparedColumn,
+    compare_levels,
+    compare_pairs,
+    prepare_column,
+)
 from .validation import check_table, partition_codes
 
 
@@ -36,6 +42,10 @@ class PreparedTable:
     def compare(self, left: np.ndarray, right: np.ndarray) -> PairFeatures:
         """Similarities and levels of the given pairs on every compared column."""
         return compare_pairs(self.columns, left, right)
+
+    def levels(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Agreement levels only (no similarities): the cheap form the models consume."""
+        return compare_levels(self.columns, left, right)
 
     def restore_order(self, values: np.ndarray) -> np.ndarray:
         """Put per-record values computed in key order back into input row order."""

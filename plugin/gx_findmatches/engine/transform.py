@@ -96,7 +96,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             classifier = None
             if can_fit_supervised(labelled.is_match):
                 features = self.fellegi_sunter_.partial_weights(
-                    table.compare(labelled.left, labelled.right).levels
+                    table.levels(labelled.left, labelled.right)
                 )
                 classifier = fit_supervised(
                     features,
@@ -139,8 +139,8 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         with timer("unsupervised model"):
             sizes = [level_count(c.spec.kind) for c in table.columns]
             sample = random_pairs(len(table), _RANDOM_PAIRS_FOR_U, self.random_state)
-            levels = table.compare(left, right).levels
-            model = fit_fellegi_sunter(levels, table.compare(*sample).levels, sizes)
+            levels = table.levels(left, right)
+            model = fit_fellegi_sunter(levels, table.levels(*sample), sizes)
             self._fit_memo: FitMemo | None = FitMemo.of(
                 X, self._blocking_settings(), table, left, right, levels
             )
@@ -164,7 +164,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         rng = np.random.default_rng(self.random_state)
         size = min(len(left), _SOFT_LABELLED_PAIRS)
         chosen = np.sort(rng.choice(len(left), size=size, replace=False))
-        levels = table.compare(left[chosen], right[chosen]).levels
+        levels = table.levels(left[chosen], right[chosen])
         return (
             self.fellegi_sunter_.partial_weights(levels),
             self.fellegi_sunter_.predict_proba(levels),
@@ -278,7 +278,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     def _probability(self, table: PreparedTable, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         if len(left) == 0:
             return np.empty(0, dtype="float64")
-        return self._probability_of_levels(table.compare(left, right).levels)
+        return self._probability_of_levels(table.levels(left, right))
 
     def _probability_of_levels(self, levels: np.ndarray) -> np.ndarray:
         if self.classifier_ is None:
