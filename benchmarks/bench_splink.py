@@ -13,57 +13,32 @@ from two expectation-maximisation sessions. End-to-end time covers training, pre
 clustering (not loading the table, for either tool).
 
     python benchmarks/bench_splink.py                         # 10000 and 100000 rows
-    python benchmarks/bench_splink.py --rows 1000000 --max-candidate-pairs 60000000
+    python benchmarks/bench_splink.py --rows 1000000 --jobs splink
 
 Needs the ``bench`` extra (``splink``, ``duckdb``). Not part of the test gate: figures go to
-docs/results.md by hand, with machine and date.
+docs/results.md by hand, with machine and date. ``bench_scale.py`` runs the same two jobs plus
+the recordlinkage baseline and writes docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import multiprocessing
-import platform
-import resource
 import time
-from collections.abc import Callable
 from typing import Any
 
-from bench_match import load, run_in_fresh_process
+from bench_common import (
+    TABLE_HEADER,
+    load,
+    machine,
+    measure,
+    peak_mib,
+    run_gx_findmatches,
+    table_row,
+)
 
 #: Match probability at which Splink links and clusters a pair: even odds, not tuned to the truth.
 THRESHOLD = 0.5
-
-
-def _peak_mib() -> float:
-    """Peak resident memory of this process so far (ru_maxrss is KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def run_gx_findmatches(dataset: str, max_candidate_pairs: int | None = None) -> dict[str, Any]:
-    """Fit and match with default settings, as bench_match does; the pair cap can be raised.
-
-    At 1M synthetic rows the default blocking plan exceeds the default 20M-pair cap, so the
-    large size needs ``--max-candidate-pairs``; everything else stays at its default.
-    """
-    from gx_findmatches import FindMatches, pairwise_quality
-
-    frame, key, truth = load(dataset)
-    options = {} if max_candidate_pairs is None else {"max_candidate_pairs": max_candidate_pairs}
-    start = time.perf_counter()
-    transform = FindMatches(primary_key=key, **options).fit(frame)
-    result = transform.match(frame)
-    seconds = time.perf_counter() - start
-    quality = pairwise_quality(result.frame["match_id"], truth)
-    steps = {f"fit:{k}": v for k, v in transform.fit_seconds_.items()}
-    steps.update({f"match:{k}": v for k, v in result.summary.seconds.items()})
-    return {
-        "seconds": seconds,
-        "pairs": result.summary.candidate_pairs,
-        "steps": steps,
-        **quality.to_dict(),
-    }
 
 
 def splink_settings() -> Any:
@@ -106,7 +81,7 @@ def splink_settings() -> Any:
     )
 
 
-def run_splink(dataset: str, max_candidate_pairs: int | None = None) -> dict[str, Any]:
+def run_splink(dataset: str) -> dict[str, Any]:
     """Train, predict and cluster with Splink on DuckDB; time the three together."""
     from gx_findmatches import pairwise_quality
     from splink import DuckDBAPI, Linker, block_on
@@ -145,7 +120,7 @@ def run_splink(dataset: str, max_candidate_pairs: int | None = None) -> dict[str
     ).as_pandas_dataframe()
     steps["cluster"] = time.perf_counter() - tick
     seconds = time.perf_counter() - start
-    peak_mib = _peak_mib()  # before the comparison count below, which is bookkeeping only
+    peak = peak_mib()  # before the comparison count below, which is bookkeeping only
     cluster_of = clusters.set_index("person_id")["cluster_id"]
     quality = pairwise_quality(frame[key].map(cluster_of), truth)
     # Comparisons scored = distinct pairs over all prediction rules, counted exactly (not timed).
@@ -158,7 +133,7 @@ def run_splink(dataset: str, max_candidate_pairs: int | None = None) -> dict[str
     )
     return {
         "seconds": seconds,
-        "peak_mib": peak_mib,
+        "peak_mib": peak,
         "pairs": int(counts[-1]["cumulative_comparison_count"]),
         "steps": steps,
         "links": len(predictions.as_duckdbpyrelation()),
@@ -166,25 +141,7 @@ def run_splink(dataset: str, max_candidate_pairs: int | None = None) -> dict[str
     }
 
 
-RUNNERS: dict[str, Callable[[str, int | None], dict[str, Any]]] = {
-    "gx-findmatches": run_gx_findmatches,
-    "splink": run_splink,
-}
-
-
-def _child(job: str, dataset: str, max_candidate_pairs: int | None, queue: Any) -> None:
-    """Run one job; a failure is reported, not raised, so the other tool still gets measured."""
-    try:
-        result = RUNNERS[job](dataset, max_candidate_pairs)
-    except Exception as error:  # any failure is a figure for the table
-        result = {"error": f"{type(error).__name__}: {str(error)[:200]}"}
-    result.setdefault("peak_mib", _peak_mib())
-    queue.put(result)
-
-
-def measure(job: str, dataset: str, max_candidate_pairs: int | None = None) -> dict[str, Any]:
-    """Run one job in a fresh process and return its figures."""
-    return run_in_fresh_process(_child, job, dataset, max_candidate_pairs)
+JOBS = ("gx-findmatches", "splink")
 
 
 def main() -> None:
@@ -199,42 +156,36 @@ def main() -> None:
     parser.add_argument(
         "--jobs",
         nargs="*",
-        choices=list(RUNNERS),
-        default=list(RUNNERS),
+        choices=JOBS,
+        default=list(JOBS),
         help="which tools to run (default both)",
     )
     parser.add_argument(
         "--max-candidate-pairs",
         type=int,
         default=None,
-        help="raise gx-findmatches' pair cap (default 20M is exceeded at 1M rows)",
+        help="raise gx-findmatches' pair cap (bench_scale.py never does)",
     )
     args = parser.parse_args()
     import splink
 
+    host = machine()
     print(
-        f"machine: {platform.platform()}, {multiprocessing.cpu_count()} cores, "
-        f"python {platform.python_version()}, splink {splink.__version__}"
+        f"machine: {host['platform']}, {host['cores']} cores, {host['ram']}, "
+        f"splink {splink.__version__}"
     )
-    print(
-        f"{'dataset':<18}{'job':<16}{'rows/s':>10}{'seconds':>9}{'peak MiB':>10}"
-        f"{'pairs':>13}{'P':>8}{'R':>8}{'F1':>8}"
-    )
+    print(TABLE_HEADER)
     for rows in args.rows:
         dataset = f"synthetic-{rows}"
         figures = {}
         for job in args.jobs:
-            r = measure(job, dataset, args.max_candidate_pairs)
-            if "error" in r:
-                print(f"{dataset:<18}{job:<16}failed: {r['error']}", flush=True)
-                continue
-            figures[job] = r
-            print(
-                f"{dataset:<18}{job:<16}{rows / r['seconds']:>10,.0f}{r['seconds']:>9.2f}"
-                f"{r['peak_mib']:>10,.0f}{r['pairs']:>13,}{r['precision']:>8.4f}"
-                f"{r['recall']:>8.4f}{r['f1']:>8.4f}",
-                flush=True,
-            )
+            if job == "splink":
+                r = measure(run_splink, dataset)
+            else:
+                r = measure(run_gx_findmatches, dataset, args.max_candidate_pairs)
+            print(table_row(dataset, job, rows, r), flush=True)
+            if "error" not in r:
+                figures[job] = r
         for job, r in figures.items():
             steps = {k: round(v, 2) for k, v in r["steps"].items()}
             links = f", links at p >= {THRESHOLD}: {r['links']:,}" if "links" in r else ""
