@@ -23,8 +23,9 @@ import pandas as pd
 
 from ..engine.blocking import _KEY_FUNCTIONS, BlockingPlan, _check_limit, pairs_within_groups
 from ..engine.columns import ColumnSpec
-from ..engine.comparison import PreparedColumn, prepare_column
-from .frames import PART, POS, compared_column, with_rank
+from ..engine.comparison import PreparedColumn
+from .frames import PART_HASH, POS, with_rank
+from .prepared import prepared_columns, prepared_names
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -35,7 +36,6 @@ _PASS = "_gxfm_pass"
 _H1 = "_gxfm_h1"
 _H2 = "_gxfm_h2"
 _MEMBERS = "_gxfm_members"
-_PART_HASH = "_gxfm_part_hash"
 _HASH_KEYS = ("gx-findmatches-1", "gx-findmatches-2")  # 16 characters each, as pandas wants
 
 
@@ -114,7 +114,6 @@ def neighbourhood_key(columns: dict[str, PreparedColumn], names: Sequence[str]) 
 
 def block_entries(records: DataFrame, specs: Sequence[ColumnSpec], plan: BlockingPlan) -> DataFrame:
     """``(position, pass, h1, h2)`` for every record and key pass it has a key in."""
-    from pyspark.sql import functions as F
     from pyspark.sql.types import IntegerType, LongType, StructField, StructType
 
     needed = {column for key in plan.keys for column, _ in key}
@@ -123,11 +122,8 @@ def block_entries(records: DataFrame, specs: Sequence[ColumnSpec], plan: Blockin
 
     def compute(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
-            columns = {
-                spec.name: prepare_column(spec, batch[compared_column(i)].reset_index(drop=True))
-                for i, spec in used
-            }
-            yield hashed_entries(columns, keys, batch[POS].to_numpy(), batch[_PART_HASH].to_numpy())
+            columns = {c.spec.name: c for c in prepared_columns(batch, used)}
+            yield hashed_entries(columns, keys, batch[POS].to_numpy(), batch[PART_HASH].to_numpy())
 
     schema = StructType(
         [
@@ -137,9 +133,9 @@ def block_entries(records: DataFrame, specs: Sequence[ColumnSpec], plan: Blockin
             StructField(_H2, LongType(), False),
         ]
     )
-    # Spark hashes the partition value (all missing values alike, as partition_codes has it),
-    # so Python never sees partition values of arbitrary Spark types.
-    columns = [POS, F.xxhash64(PART).alias(_PART_HASH), *(compared_column(i) for i, _ in used)]
+    # The partition travels as Spark's hash of it (all missing values alike, as
+    # partition_codes has it), so Python never sees partition values of arbitrary Spark types.
+    columns = [POS, PART_HASH, *prepared_names(used)]
     return records.select(*columns).mapInPandas(compute, schema)
 
 
@@ -174,10 +170,7 @@ def neighbourhood_entries(
 
     def compute(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
-            columns = {
-                spec.name: prepare_column(spec, batch[compared_column(i)].reset_index(drop=True))
-                for i, spec in used
-            }
+            columns = {c.spec.name: c for c in prepared_columns(batch, used)}
             yield pd.DataFrame(
                 {POS: batch[POS].to_numpy(), _NEIGHBOURHOOD: neighbourhood_key(columns, names)}
             )
@@ -185,10 +178,9 @@ def neighbourhood_entries(
     schema = StructType(
         [StructField(POS, LongType(), False), StructField(_NEIGHBOURHOOD, StringType(), True)]
     )
-    columns = [POS, *(compared_column(i) for i, _ in used)]
-    keyed = records.select(*columns).mapInPandas(compute, schema)
+    keyed = records.select(POS, *prepared_names(used)).mapInPandas(compute, schema)
     valid = keyed.filter(keyed[_NEIGHBOURHOOD].isNotNull())
-    return valid.join(records.select(POS, PART), POS)
+    return valid.join(records.select(POS, PART_HASH), POS)
 
 
 def candidate_pairs(
@@ -239,13 +231,14 @@ def _neighbourhood_pairs(valid: DataFrame, window: int) -> DataFrame:
     within one partition; the engine ranks across partitions, then drops crossing pairs."""
     from pyspark.sql import functions as F
 
-    ranked = with_rank(valid, [F.col(_NEIGHBOURHOOD), F.col(POS)], _RANK).select(POS, PART, _RANK)
+    ranked = with_rank(valid, [F.col(_NEIGHBOURHOOD), F.col(POS)], _RANK)
+    ranked = ranked.select(POS, PART_HASH, _RANK)
     ahead = ranked.select(
         F.col(POS).alias("a_pos"),
-        F.col(PART).alias("a_part"),
+        F.col(PART_HASH).alias("a_part"),
         F.explode(F.sequence(F.col(_RANK) + 1, F.col(_RANK) + window - 1)).alias(_RANK),
     )
-    joined = ahead.join(ranked, _RANK).filter(F.col("a_part").eqNullSafe(F.col(PART)))
+    joined = ahead.join(ranked, _RANK).filter(F.col("a_part") == F.col(PART_HASH))
     return joined.select(
         F.least("a_pos", POS).alias("left"), F.greatest("a_pos", POS).alias("right")
     )

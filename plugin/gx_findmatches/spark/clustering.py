@@ -22,9 +22,9 @@ import pandas as pd
 
 from ..engine.clustering import Constraints, cluster
 from ..engine.columns import ColumnSpec
-from ..engine.comparison import prepare_column
 from .components import COMPONENT, NODE, connected_components
-from .frames import POS, compared_column
+from .frames import POS
+from .prepared import prepared_columns, prepared_names
 from .scoring import PROBABILITY, probability_function
 
 if TYPE_CHECKING:
@@ -74,9 +74,11 @@ def cluster_components(
     model: dict[str, Any],
     threshold: float,
     constraints: PositionConstraints,
+    rows: int,
 ) -> DataFrame:
     """``(position, group, confidence)`` for every record; ``group`` is the position of the
-    group's smallest member, as in the engine."""
+    group's smallest member, as in the engine. ``rows`` (the table's size) bounds the records
+    per bucket from above without another Spark job."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import DoubleType, LongType, StructField, StructType
 
@@ -93,9 +95,9 @@ def cluster_components(
         .groupBy(POS)
         .agg(F.max(PROBABILITY).alias(_BEST))
     )
-    values = [compared_column(i) for i in range(len(specs))]
+    indexed = list(enumerate(specs))
     members = (
-        records.select(POS, *values)
+        records.select(POS, *prepared_names(indexed))
         .join(component.withColumnRenamed(NODE, POS), POS)
         .join(best, POS, "left")
     )
@@ -109,9 +111,7 @@ def cluster_components(
     def cluster_bucket(records_of: pd.DataFrame, edges_of: pd.DataFrame) -> pd.DataFrame:
         records_of = records_of.sort_values(POS, kind="stable").reset_index(drop=True)
         positions = records_of[POS].to_numpy(dtype="int64")
-        columns = [
-            prepare_column(spec, records_of[compared_column(i)]) for i, spec in enumerate(specs)
-        ]
+        columns = prepared_columns(records_of, indexed)
         probability = probability_function(model)
         result = cluster(
             len(positions),
@@ -137,7 +137,7 @@ def cluster_components(
             StructField(CONFIDENCE, DoubleType(), False),
         ]
     )
-    buckets = max(spark.sparkContext.defaultParallelism, -(-component.count() // _BUCKET_RECORDS))
+    buckets = max(spark.sparkContext.defaultParallelism, -(-rows // _BUCKET_RECORDS))
     members = members.withColumn(_BUCKET, F.pmod(F.xxhash64(COMPONENT), F.lit(buckets)))
     edges = edges.withColumn(_BUCKET, F.pmod(F.xxhash64(_EDGE_COMPONENT), F.lit(buckets)))
     grouped = members.groupBy(_BUCKET).cogroup(edges.groupBy(_BUCKET))

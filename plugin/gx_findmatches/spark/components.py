@@ -37,7 +37,6 @@ def connected_components(edges: DataFrame, left: str = "left", right: str = "rig
     labels = both.groupBy(F.col("src").alias(NODE)).agg(
         F.least(F.min("dst"), F.first("src")).alias(COMPONENT)
     )
-    labels = labels.localCheckpoint(eager=True)
     for round_number in range(1, _MAX_ROUNDS + 1):
         spread = (
             both.join(labels.withColumnRenamed(NODE, "src"), "src")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..engine.columns import ColumnSpec
 from ..engine.validation import OUTPUT_COLUMNS
 from ..errors import ColumnError, EmptyTableError, InputError, PrimaryKeyError
+from .prepared import prepare_records, raw_column
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
@@ -23,12 +24,8 @@ if TYPE_CHECKING:
 POS = "_gxfm_pos"
 KEY = "_gxfm_key"
 PART = "_gxfm_part"
+PART_HASH = "_gxfm_part_hash"  # partition value hashed by Spark: all missing values alike
 _PID = "_gxfm_pid"
-
-
-def compared_column(index: int) -> str:
-    """Internal name of the ``index``-th compared column (user names may be awkward in SQL)."""
-    return f"_gxfm_c{index}"
 
 
 def check_spark_table(
@@ -107,22 +104,26 @@ def record_table(
     partition_by: str | None,
     compared: Sequence[ColumnSpec],
 ) -> DataFrame:
-    """Key, partition, compared columns and a position that increases with the key, stored.
+    """Position, key, partition (and its hash) and the prepared compared columns, stored.
 
     Positions need only follow key order (they need not be consecutive), so a sort and
-    ``monotonically_increasing_id`` give them in one pass. The table is checkpointed: every
-    later step reads it several times, and positions must never be computed twice.
+    ``monotonically_increasing_id`` give them in one pass. The tables are checkpointed: every
+    later step reads them several times, and positions must never be computed twice.
     """
     from pyspark.sql import functions as F
 
     part = F.col(partition_by) if partition_by is not None else F.lit(0)
+    raw = [raw_column(i) for i in range(len(compared))]
     selected = df.select(
         F.col(primary_key).alias(KEY),
         part.alias(PART),
-        *(F.col(spec.name).alias(compared_column(i)) for i, spec in enumerate(compared)),
+        *(F.col(spec.name).alias(name) for spec, name in zip(compared, raw, strict=True)),
     )
     ordered = selected.orderBy(KEY).withColumn(POS, F.monotonically_increasing_id())
-    return ordered.localCheckpoint(eager=True)
+    ordered = ordered.localCheckpoint(eager=True)
+    hashed = ordered.select(POS, F.xxhash64(PART).alias(PART_HASH), *raw)
+    prepared = prepare_records(hashed, compared, PART_HASH)
+    return ordered.select(POS, KEY, PART).join(prepared, POS).localCheckpoint(eager=True)
 
 
 def with_rank(df: DataFrame, order: Sequence[Column], name: str) -> DataFrame:

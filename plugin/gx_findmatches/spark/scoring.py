@@ -1,10 +1,11 @@
 """Scoring candidate pairs in Spark with the pandas engine's comparison and fitted model.
 
-Each pair row carries both records' raw compared values; a Python worker normalizes them with
-``prepare_column``, compares them with ``compare_pairs`` and turns the agreement levels into a
-probability with the transform rebuilt from its model file (``transform_from_dict``). Column
-normalization depends only on each value, never on table-wide statistics, so a pair gets the
-same levels, hence the same probability, as in the pandas engine.
+Each pair row carries both records' prepared compared columns (normalized once per record
+with ``prepare_column``, see :mod:`.prepared`); a Python worker compares them with
+``compare_pairs`` and turns the agreement levels into a probability with the transform rebuilt
+from its model file (``transform_from_dict``). Column normalization depends only on each
+value, never on table-wide statistics, so a pair gets the same levels, hence the same
+probability, as in the pandas engine.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from ..engine.columns import ColumnSpec
-from ..engine.comparison import PreparedColumn, compare_pairs, prepare_column
+from ..engine.comparison import PreparedColumn, compare_pairs
 from ..engine.persistence import transform_from_dict
-from .frames import POS, compared_column
+from .frames import POS
+from .prepared import prepared_columns, prepared_names
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -46,44 +48,38 @@ def probability_function(
     return probability
 
 
-def prepare_pairs(
-    batch: pd.DataFrame, specs: Sequence[ColumnSpec]
-) -> tuple[list[PreparedColumn], np.ndarray, np.ndarray]:
-    """Prepared columns over the left records then the right records of a batch of pairs,
-    and the position arrays that pair row ``k`` with row ``k + len(batch)``."""
-    count = len(batch)
-    columns = [
-        prepare_column(
-            spec,
-            pd.concat(
-                [batch[f"l{compared_column(i)}"], batch[f"r{compared_column(i)}"]],
-                ignore_index=True,
-            ),
-        )
-        for i, spec in enumerate(specs)
-    ]
-    left = np.arange(count, dtype="int64")
-    return columns, left, left + count
-
-
 def score_pairs(
-    pairs: DataFrame, records: DataFrame, specs: Sequence[ColumnSpec], model: dict[str, Any]
+    pairs: DataFrame,
+    records: DataFrame,
+    specs: Sequence[ColumnSpec],
+    model: dict[str, Any],
+    broadcast: bool = False,
 ) -> DataFrame:
-    """``(left, right, probability)`` for every candidate pair."""
+    """``(left, right, probability)`` for every candidate pair.
+
+    Args:
+        broadcast: ship the record table to every task instead of shuffling the (much
+            larger) pair table twice; for record tables that fit in executor memory.
+    """
     from pyspark.sql import functions as F
     from pyspark.sql.types import DoubleType, LongType, StructField, StructType
 
-    values = [compared_column(i) for i in range(len(specs))]
-    left_side = records.select(F.col(POS).alias("left"), *(F.col(v).alias(f"l{v}") for v in values))
+    indexed = list(enumerate(specs))
+    names = prepared_names(indexed)
+    left_side = records.select(F.col(POS).alias("left"), *(F.col(n).alias(f"l{n}") for n in names))
     right_side = records.select(
-        F.col(POS).alias("right"), *(F.col(v).alias(f"r{v}") for v in values)
+        F.col(POS).alias("right"), *(F.col(n).alias(f"r{n}") for n in names)
     )
+    if broadcast:
+        left_side, right_side = F.broadcast(left_side), F.broadcast(right_side)
     joined = pairs.join(left_side, "left").join(right_side, "right")
 
     def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         probability = probability_function(model)
         for batch in batches:
-            columns, left, right = prepare_pairs(batch, specs)
+            columns = prepared_columns(batch, indexed, ("l", "r"))
+            left = np.arange(len(batch), dtype="int64")
+            right = left + len(batch)
             yield pd.DataFrame(
                 {
                     "left": batch["left"].to_numpy(),

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_FIT_ROWS = 200_000
+# Up to this many records the prepared record table (tens of MB) is broadcast to the scoring
+# tasks rather than joined to the pair table, which is ten or more times longer, by shuffles.
+_BROADCAST_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -135,11 +138,12 @@ class SparkFindMatches:
             pairs = candidate_pairs(records, specs, fm.blocking_plan_, fm.max_candidate_pairs)
             count = pairs.count()
         with timer("scoring"):
-            scored = score_pairs(pairs, records, specs, model).localCheckpoint(eager=True)
+            broadcast = rows <= _BROADCAST_ROWS
+            scored = score_pairs(pairs, records, specs, model, broadcast).localCheckpoint(True)
         with timer("clustering"):
             constraints = self._constraints(records)
             assigned = cluster_components(
-                scored, records, specs, model, fm.threshold_, constraints
+                scored, records, specs, model, fm.threshold_, constraints, rows
             ).localCheckpoint(eager=True)
         keys = records.select(POS, KEY)
         named = assigned.join(
