@@ -30,6 +30,9 @@ from ..errors import CandidatePairLimitError
 from .comparison import PreparedColumn
 from .progress import track
 
+# Raw pairs (overlaps counted) the keys may produce per record: base + slope x trade-off.
+_BUDGET_BASE = 5
+_BUDGET_SLOPE = 95
 _COSTING_ROWS = 200_000  # above this many records, two-column keys are costed on a sample
 
 # Blocking key transforms per column kind.
@@ -233,7 +236,7 @@ def plan_blocking(
     """
     n = len(partition)
     act = float(accuracy_cost_tradeoff)
-    budget = max(10_000, int(n * (5 + 95 * act)))
+    budget = max(10_000, int(n * (_BUDGET_BASE + _BUDGET_SLOPE * act)))
     keys = keys if keys is not None else KeyCodes(columns, partition)
     singles = [(c.spec.name, t) for c in columns for t in _KEY_FAMILIES[c.spec.kind]]
     costs: dict[tuple[tuple[str, str], ...], int] = {

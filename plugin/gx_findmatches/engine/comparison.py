@@ -67,8 +67,10 @@ class PreparedColumn:
 
 def normalize_text(value: object) -> str:
     """Lower-case, accent-free, single-spaced text: the form every string comparison sees."""
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = str(value)
+    if not text.isascii():  # only non-ASCII text has accents to strip (the slow part)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.lower().split())
 
 
@@ -178,6 +180,7 @@ def _by_forms(
         column.forms[second],
         None if alternates is None else alternates[first],
         None if alternates is None else alternates[second],
+        levels_only=equal_value == 0,
     )
     result[differ] = convert(sims)[which]
     return result
@@ -189,7 +192,13 @@ def _kind_similarity(
     b: np.ndarray,
     a_alternate: np.ndarray | None = None,
     b_alternate: np.ndarray | None = None,
+    levels_only: bool = False,
 ) -> np.ndarray:
+    """Similarity per pair for a column kind. With ``levels_only`` the measures may stop
+    early below the lowest level threshold (rapidfuzz's ``score_cutoff``): such pairs come
+    back as 0 (or as cutoff + 1 edits), which lands in the same, last level."""
+    # a hair under the threshold: rapidfuzz computes in float64, the levels cut float32 values
+    cutoff = LEVEL_THRESHOLDS[kind][-1] - 1e-6 if levels_only else None
     if kind == "number":
         a_f, b_f = a.astype("float64"), b.astype("float64")
         scale = np.maximum(np.abs(a_f), np.abs(b_f))
@@ -199,21 +208,34 @@ def _kind_similarity(
     if kind == "categorical":
         return (a == b).astype("float64")
     if kind == "name":
-        return _cpdist(a, b, JaroWinkler.normalized_similarity)
+        return _cpdist(a, b, JaroWinkler.normalized_similarity, cutoff)
     if kind == "text":
-        plain = _cpdist(a, b, Indel.normalized_similarity)
+        plain = _cpdist(a, b, Indel.normalized_similarity, cutoff)
         if a_alternate is None or b_alternate is None:
             a_alternate = np.array([_sorted_words(t) for t in a], dtype=object)
             b_alternate = np.array([_sorted_words(t) for t in b], dtype=object)
-        return np.maximum(plain, _cpdist(a_alternate, b_alternate, Indel.normalized_similarity))
+        # Word order matters only where sorting changed a side (most addresses are unchanged).
+        reordered = (a_alternate != a) | (b_alternate != b)
+        if reordered.any():
+            plain[reordered] = np.maximum(
+                plain[reordered],
+                _cpdist(
+                    a_alternate[reordered],
+                    b_alternate[reordered],
+                    Indel.normalized_similarity,
+                    cutoff,
+                ),
+            )
+        return plain
     if kind == "date":
-        sim = _cpdist(a, b, DamerauLevenshtein.normalized_similarity)
+        sim = _cpdist(a, b, DamerauLevenshtein.normalized_similarity, cutoff)
         if b_alternate is None:
             b_alternate = np.array([_swap_day_month(v) for v in b], dtype=object)
         # A swapped day and month is one typing error, not two: score it as one edit.
         return np.where((a == b_alternate) & (a != b), np.maximum(sim, 0.875), sim)
     # code: digit strings, where one edit matters whatever the length: score by edit count.
-    edits = _cpdist(a, b, DamerauLevenshtein.distance)
+    max_edits = None if cutoff is None else round((1.0 - cutoff) * 4)  # 2: more = last level
+    edits = _cpdist(a, b, DamerauLevenshtein.distance, max_edits)
     return np.clip(1.0 - edits / 4.0, 0.0, 1.0)
 
 
@@ -221,8 +243,10 @@ def _swap_day_month(date: str) -> str:
     return date[:4] + date[6:8] + date[4:6] if len(date) == 8 else date
 
 
-def _cpdist(a: np.ndarray, b: np.ndarray, scorer: Any) -> np.ndarray:
-    scores = process.cpdist(list(a), list(b), scorer=scorer, workers=-1, dtype=np.float32)
+def _cpdist(a: np.ndarray, b: np.ndarray, scorer: Any, cutoff: float | None = None) -> np.ndarray:
+    scores = process.cpdist(
+        list(a), list(b), scorer=scorer, score_cutoff=cutoff, workers=-1, dtype=np.float32
+    )
     return np.asarray(scores, dtype="float64")
 
 
