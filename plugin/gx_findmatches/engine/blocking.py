@@ -28,6 +28,7 @@ from recordlinkage.base import BaseIndexAlgorithm
 
 from ..errors import CandidatePairLimitError
 from .comparison import PreparedColumn
+from .parallel import ordered_map
 from .progress import track
 
 # Raw pairs (overlaps counted) the keys may produce per record: base + slope x trade-off.
@@ -301,13 +302,17 @@ def candidate_pairs(
     # cap, which bounds memory to a small multiple of the cap without re-sorting often.
     encoded: list[np.ndarray] = [np.empty(0, "int64")]
     pending = 0
-    for key in track(plan.keys, "blocking passes"):
+
+    def one_pass(key: tuple[tuple[str, str], ...]) -> np.ndarray:
         codes = keys.compound(key)
-        count = pair_count(codes)
-        _check_limit(count, max_pairs, plan)
+        _check_limit(pair_count(codes), max_pairs, plan)
         left, right = pairs_within_groups(codes)
-        encoded.append(left * n + right)
-        pending += count
+        return left * n + right
+
+    passes = ordered_map(one_pass, plan.keys)  # on every core, in plan order
+    for pass_pairs in track(passes, "blocking passes", len(plan.keys)):
+        encoded.append(pass_pairs)
+        pending += len(pass_pairs)
         if pending > max(len(encoded[0]), max_pairs // 2):
             encoded = [sorted_unique(np.concatenate(encoded))]
             pending = 0

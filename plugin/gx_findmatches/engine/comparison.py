@@ -25,6 +25,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler
 from recordlinkage.base import BaseCompareFeature
 
 from .columns import ColumnSpec, normalize_date
+from .parallel import ordered_map
 from .progress import track
 
 MISSING_LEVEL = -1
@@ -283,11 +284,16 @@ def compare_levels(
     levels = np.empty((len(left), len(columns)), dtype="int8")
     step = max(1, chunk_pairs)
     work = [(start, index) for start in range(0, len(left), step) for index in range(len(columns))]
-    for start, index in track(work, "comparing columns"):
+
+    def fill(piece: tuple[int, int]) -> None:  # each piece writes its own block of ``levels``
+        start, index = piece
         stop = start + step
         levels[start:stop, index] = column_levels(
             columns[index], left[start:stop], right[start:stop]
         )
+
+    for _ in track(ordered_map(fill, work), "comparing columns", len(work)):
+        pass
     return levels
 
 
