@@ -74,13 +74,16 @@ _KEY_FUNCTIONS: dict[str, Callable[[str], str]] = {
 
 def key_codes(column: PreparedColumn, transform: str) -> np.ndarray:
     """Integer codes of one blocking key over all records (-1 = no key, never blocks)."""
+    codes: np.ndarray
+    uniques: np.ndarray
     if column.codes is not None and column.forms is not None:  # distinct forms known
         codes, uniques = column.codes, column.forms
-    elif column.spec.kind == "number":
-        text = np.where(column.missing, "", np.round(column.values.astype(float), 6).astype(str))
-        codes, uniques = pd.factorize(pd.Series(text, dtype=object))
     else:
-        codes, uniques = pd.factorize(pd.Series(column.values, dtype=object))
+        text = column.values
+        if column.spec.kind == "number":
+            text = np.where(column.missing, "", np.round(text.astype(float), 6).astype(str))
+        codes, found = pd.factorize(pd.Series(text, dtype=object))
+        uniques = np.asarray(found, dtype=object)
     keyed = np.array([_KEY_FUNCTIONS[transform](str(u)) for u in uniques], dtype=object)
     key_codes_of_unique, _ = pd.factorize(pd.Series(keyed, dtype=object))
     key_codes_of_unique = np.where(keyed == "", -1, key_codes_of_unique)

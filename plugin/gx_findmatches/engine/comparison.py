@@ -88,8 +88,8 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     else:
         forms = [normalize_text(v) for v in uniques]
     # Raw values that normalize alike ("Smith", "SMITH ") become one distinct form.
-    form_of_unique, distinct = pd.factorize(pd.Series(forms, dtype=object))
-    distinct = np.asarray(distinct, dtype=object)
+    form_of_unique, found = pd.factorize(pd.Series(forms, dtype=object))
+    distinct = np.asarray(found, dtype=object)
     form_codes = np.where(codes >= 0, np.r_[form_of_unique, -1][codes], -1)
     missing = missing | (form_codes < 0)
     if len(distinct):
