@@ -157,8 +157,14 @@ def pair_count(codes: np.ndarray) -> int:
 
 
 def pairs_within_groups(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All pairs of records sharing a code, as position arrays with ``left < right``."""
-    positions = np.flatnonzero(codes >= 0)
+    """All pairs of records sharing a code, as position arrays with ``left < right``.
+
+    ``codes`` are dense (``0 .. k-1``, -1 = none). Only records whose code is shared are
+    sorted: with specific keys most records are alone in their block.
+    """
+    valid = codes >= 0
+    counts = np.bincount(codes[valid])
+    positions = np.flatnonzero(valid & (counts[np.maximum(codes, 0)] >= 2))
     order = positions[np.argsort(codes[positions])]  # the pair set ignores order in a group
     sorted_codes = codes[order]
     if len(order) == 0:
