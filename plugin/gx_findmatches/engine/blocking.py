@@ -163,7 +163,7 @@ def pairs_within_groups(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sorted: with specific keys most records are alone in their block.
     """
     valid = codes >= 0
-    counts = np.bincount(codes[valid])
+    counts = np.bincount(codes[valid], minlength=1)
     positions = np.flatnonzero(valid & (counts[np.maximum(codes, 0)] >= 2))
     order = positions[np.argsort(codes[positions])]  # the pair set ignores order in a group
     sorted_codes = codes[order]
