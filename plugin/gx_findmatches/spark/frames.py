@@ -10,6 +10,7 @@ identical, so the Spark backend can reuse the engine's code unchanged on any sub
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..engine.columns import ColumnSpec
@@ -98,12 +99,25 @@ def check_spark_table(
     return rows
 
 
+@dataclass(frozen=True)
+class RecordTables:
+    """The record table in two stored parts that share ``POS``, so no step joins them.
+
+    Attributes:
+        keys: position, primary key and partition value, as the user's types.
+        prepared: position, partition hash and the prepared compared columns.
+    """
+
+    keys: DataFrame
+    prepared: DataFrame
+
+
 def record_table(
     df: DataFrame,
     primary_key: str,
     partition_by: str | None,
     compared: Sequence[ColumnSpec],
-) -> DataFrame:
+) -> RecordTables:
     """Position, key, partition (and its hash) and the prepared compared columns, stored.
 
     Positions need only follow key order (they need not be consecutive), so a sort and
@@ -122,8 +136,8 @@ def record_table(
     ordered = selected.orderBy(KEY).withColumn(POS, F.monotonically_increasing_id())
     ordered = ordered.localCheckpoint(eager=True)
     hashed = ordered.select(POS, F.xxhash64(PART).alias(PART_HASH), *raw)
-    prepared = prepare_records(hashed, compared, PART_HASH)
-    return ordered.select(POS, KEY, PART).join(prepared, POS).localCheckpoint(eager=True)
+    prepared = prepare_records(hashed, compared, PART_HASH).localCheckpoint(eager=True)
+    return RecordTables(ordered.select(POS, KEY, PART), prepared)
 
 
 def with_rank(df: DataFrame, order: Sequence[Column], name: str) -> DataFrame:

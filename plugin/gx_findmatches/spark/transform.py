@@ -133,19 +133,20 @@ class SparkFindMatches:
         timer = Timer()
         with timer("prepare"):
             rows = check_spark_table(df, fm.primary_key, fm.partition_by, specs)
-            records = record_table(df, fm.primary_key, fm.partition_by, specs)
+            tables = record_table(df, fm.primary_key, fm.partition_by, specs)
+            records = tables.prepared
         with timer("blocking"):
-            pairs = candidate_pairs(records, specs, fm.blocking_plan_, fm.max_candidate_pairs)
+            pairs = candidate_pairs(records, specs, fm.blocking_plan_, fm.max_candidate_pairs, rows)
             count = pairs.count()
         with timer("scoring"):
             broadcast = rows <= _BROADCAST_ROWS
             scored = score_pairs(pairs, records, specs, model, broadcast).localCheckpoint(True)
         with timer("clustering"):
-            constraints = self._constraints(records)
+            constraints = self._constraints(tables.keys)
             assigned = cluster_components(
                 scored, records, specs, model, fm.threshold_, constraints, rows
             ).localCheckpoint(eager=True)
-        keys = records.select(POS, KEY)
+        keys = tables.keys.select(POS, KEY)
         named = assigned.join(
             keys.select(F.col(POS).alias(GROUP), F.col(KEY).alias("match_id")), GROUP
         ).join(keys, POS)
@@ -175,7 +176,7 @@ class SparkFindMatches:
         """The input plus ``match_id`` and ``match_confidence_score`` (see :meth:`match`)."""
         return self.match(df).frame
 
-    def _constraints(self, records: DataFrame) -> PositionConstraints:
+    def _constraints(self, keys: DataFrame) -> PositionConstraints:
         """Labelled pairs as positions, as ``FindMatches._constraints`` builds them."""
         from pyspark.sql import functions as F
 
@@ -184,7 +185,7 @@ class SparkFindMatches:
             return PositionConstraints.none()
         wanted = pd.unique(pd.concat([fm.labels_["left_key"], fm.labels_["right_key"]]))
         found = (
-            records.select(F.col(KEY).cast("string").alias("key"), POS, PART)
+            keys.select(F.col(KEY).cast("string").alias("key"), POS, PART)
             .filter(F.col("key").isin([str(k) for k in wanted]))
             .collect()
         )
