@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -178,6 +179,11 @@ def spark() -> Iterator[Any]:
     Workers run the interpreter running the tests (``PYSPARK_PYTHON``), so they import the same
     installed ``gx_findmatches``; few shuffle partitions keep small test jobs quick.
     """
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        message = "Spark needs Java 17 (apt-get install openjdk-17-jre-headless)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     from pyspark.sql import SparkSession
