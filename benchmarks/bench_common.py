@@ -156,17 +156,17 @@ def versions() -> dict[str, str]:
 def table_row(label: str, job: str, rows: int, figures: dict[str, Any]) -> str:
     """One fixed-width line of the results table printed by every script."""
     if "error" in figures:
-        return f"{label:<18}{job:<16}failed: {figures['error']}"
+        return f"{label:<18}{job:<27}failed: {figures['error']}"
     r = figures
     return (
-        f"{label:<18}{job:<16}{rows / r['seconds']:>10,.0f}{r['seconds']:>9.2f}"
+        f"{label:<18}{job:<27}{rows / r['seconds']:>10,.0f}{r['seconds']:>9.2f}"
         f"{r['peak_mib']:>10,.0f}{r['pairs']:>13,}{r['precision']:>8.4f}"
         f"{r['recall']:>8.4f}{r['f1']:>8.4f}"
     )
 
 
 TABLE_HEADER = (
-    f"{'dataset':<18}{'job':<16}{'rows/s':>10}{'seconds':>9}{'peak MiB':>10}"
+    f"{'dataset':<18}{'job':<27}{'rows/s':>10}{'seconds':>9}{'peak MiB':>10}"
     f"{'pairs':>13}{'P':>8}{'R':>8}{'F1':>8}"
 )
 
