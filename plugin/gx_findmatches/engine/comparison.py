@@ -29,7 +29,7 @@ from .parallel import ordered_map
 from .progress import track
 
 MISSING_LEVEL = -1
-LEVEL_CHUNK_PAIRS = 5_000_000  # pairs compared at a time: bounds the temporaries' memory
+LEVEL_CHUNK_PAIRS = 2_000_000  # pairs compared at a time: bounds the temporaries (cache-sized)
 
 # Similarity thresholds per kind, strongest first. A pair's level is the index of the first
 # threshold its similarity reaches; failing all of them gives the last level (disagreement).
