@@ -49,15 +49,14 @@ def run(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue(request.param)
 
 
-def test_every_input_row_exactly_once_with_input_columns_unchanged(
-    run: Any, febrl3: pd.DataFrame
-) -> None:
-    frame = run.frame
-    assert len(frame) == len(febrl3)
+def test_every_input_row_exactly_once_with_input_columns_unchanged(run: Any) -> None:
+    frame, data = run.frame, run.data
+    assert len(frame) == len(data)
     assert frame[PRIMARY_KEY].is_unique
-    assert list(frame.columns) == [*febrl3.columns, "match_id", "match_confidence_score"]
-    expected = run.pandas.frame[list(febrl3.columns)].astype(object).where(febrl3.notna(), None)
-    actual = frame[list(febrl3.columns)].astype(object).where(frame.notna(), None)
+    assert list(frame.columns) == [*data.columns, "match_id", "match_confidence_score"]
+    expected = run.pandas.frame[list(data.columns)]
+    expected = expected.astype(object).where(expected.notna(), None)
+    actual = frame[list(data.columns)].astype(object).where(frame.notna(), None)
     pd.testing.assert_frame_equal(actual, expected)
 
 

@@ -30,23 +30,6 @@ from gx_findmatches.engine.persistence import transform_to_dict
 
 pytestmark = pytest.mark.spark
 
-SMALL_ROWS = 1500
-
-
-@pytest.fixture(scope="module")
-def small(febrl3: pd.DataFrame) -> pd.DataFrame:
-    """1,500 FEBRL3 records, some with no state (a partition value of its own)."""
-    frame = febrl3.iloc[:SMALL_ROWS].copy()
-    assert frame["state"].isna().any()
-    return frame
-
-
-@pytest.fixture(scope="module")
-def small_spark(spark: Any, small: pd.DataFrame) -> Any:
-    frame = spark.createDataFrame(small).cache()
-    frame.count()
-    return frame
-
 
 @pytest.fixture(scope="module")
 def small_model(small: pd.DataFrame) -> FindMatches:

@@ -4,7 +4,8 @@ The engine normalizes each column once (``prepare_column``) and every later step
 result. Normalizing again in every Spark task that sees a record (a record meets dozens of
 pairs) cost most of the scoring time, so the record table carries each compared column's
 ``PreparedColumn`` fields instead: the normalized value, the missing flag and, for text and
-dates, the alternate form. Workers rebuild ``PreparedColumn`` objects from them exactly.
+dates, the alternate form. Workers rebuild ``PreparedColumn`` objects from them, distinct
+forms included, so the engine's comparison takes the same path as on a pandas table.
 """
 
 from __future__ import annotations
@@ -92,14 +93,35 @@ def prepared_columns(
 
     columns = []
     for index, spec in specs:
-        kind = "float64" if spec.kind == "number" else "object"
+        missing = stacked(_missing(index), "bool")
+        if spec.kind == "number":
+            columns.append(PreparedColumn(spec, stacked(_value(index), "float64"), missing))
+            continue
+        values = stacked(_value(index), "object")
         alternate = stacked(_alternate(index), "object") if _has_alternate(spec) else None
-        columns.append(
-            PreparedColumn(
-                spec, stacked(_value(index), kind), stacked(_missing(index), "bool"), alternate
-            )
-        )
+        columns.append(with_forms(PreparedColumn(spec, values, missing, alternate)))
     return columns
+
+
+def with_forms(column: PreparedColumn) -> PreparedColumn:
+    """A string column with its distinct forms, as ``prepare_column`` builds them, so the
+    engine compares through forms (each distinct value pair scored once) here too."""
+    codes, forms = pd.factorize(pd.Series(column.values, dtype=object))
+    codes = np.where(column.missing, -1, codes).astype("int32")
+    alternate_forms = None
+    if column.alternate is not None:
+        alternate_forms = np.full(len(forms), "", dtype=object)
+        present = codes >= 0
+        alternate_forms[codes[present]] = column.alternate[present]
+    return PreparedColumn(
+        column.spec,
+        column.values,
+        column.missing,
+        column.alternate,
+        codes,
+        np.asarray(forms, dtype=object),
+        alternate_forms,
+    )
 
 
 def prepare_records(ordered: DataFrame, specs: Sequence[ColumnSpec], carried: str) -> DataFrame:
