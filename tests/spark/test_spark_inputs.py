@@ -174,3 +174,29 @@ def test_the_package_imports_without_pyspark_and_names_the_extra_when_used() -> 
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert 'pip install "gx-findmatches[spark]"' in result.stdout
+
+
+# ------------------------------------------------------------------------------ typed columns
+def test_integer_keys_numbers_and_dates_give_the_pandas_engines_groups(
+    spark: Any, small: pd.DataFrame
+) -> None:
+    """Integer keys (numeric order, not text order), a number column and real dates survive
+    the trip through Spark and Arrow: positions, number keys and date forms match."""
+    rng = np.random.default_rng(0)
+    typed = pd.DataFrame(
+        {
+            "id": rng.permutation(len(small)) * 7 + 3,  # key order differs from row order
+            "given_name": small["given_name"].to_numpy(),
+            "surname": small["surname"].to_numpy(),
+            "postcode": pd.to_numeric(small["postcode"], errors="coerce").to_numpy(),
+            "born": pd.to_datetime(small["date_of_birth"], format="%Y%m%d", errors="coerce"),
+        }
+    )
+    transform = FindMatches(primary_key="id").fit(typed)
+    assert transform.column_plan_.kinds()["postcode"] == "number"
+    assert transform.column_plan_.kinds()["born"] == "date"
+    expected = transform.match(typed).frame.set_index("id")
+    frame = spark_matcher(transform).match(spark.createDataFrame(typed)).frame.toPandas()
+    frame = frame.set_index("id").loc[expected.index]
+    assert (frame["match_id"].to_numpy() == expected["match_id"].to_numpy()).all()
+    assert (expected["match_id"] != expected.index).any()
