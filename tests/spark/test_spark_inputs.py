@@ -177,26 +177,29 @@ def test_the_package_imports_without_pyspark_and_names_the_extra_when_used() -> 
 
 
 # ------------------------------------------------------------------------------ typed columns
-def test_integer_keys_numbers_and_dates_give_the_pandas_engines_groups(
+def test_integer_keys_numbers_dates_and_awkward_names_give_the_pandas_engines_groups(
     spark: Any, small: pd.DataFrame
 ) -> None:
     """Integer keys (numeric order, not text order), a number column and real dates survive
-    the trip through Spark and Arrow: positions, number keys and date forms match."""
+    the trip through Spark and Arrow: positions, number keys and date forms match. Column
+    names with a dot or a space are names, not nested-field paths."""
     rng = np.random.default_rng(0)
+    key = "record id"
     typed = pd.DataFrame(
         {
-            "id": rng.permutation(len(small)) * 7 + 3,  # key order differs from row order
+            key: rng.permutation(len(small)) * 7 + 3,  # key order differs from row order
             "given_name": small["given_name"].to_numpy(),
-            "surname": small["surname"].to_numpy(),
+            "sur.name": small["surname"].to_numpy(),
             "postcode": pd.to_numeric(small["postcode"], errors="coerce").to_numpy(),
             "born": pd.to_datetime(small["date_of_birth"], format="%Y%m%d", errors="coerce"),
         }
     )
-    transform = FindMatches(primary_key="id").fit(typed)
+    transform = FindMatches(primary_key=key).fit(typed)
     assert transform.column_plan_.kinds()["postcode"] == "number"
     assert transform.column_plan_.kinds()["born"] == "date"
-    expected = transform.match(typed).frame.set_index("id")
+    expected = transform.match(typed).frame.set_index(key)
     frame = spark_matcher(transform).match(spark.createDataFrame(typed)).frame.toPandas()
-    frame = frame.set_index("id").loc[expected.index]
+    assert list(frame.columns) == [*typed.columns, "match_id", "match_confidence_score"]
+    frame = frame.set_index(key).loc[expected.index]
     assert (frame["match_id"].to_numpy() == expected["match_id"].to_numpy()).all()
     assert (expected["match_id"] != expected.index).any()

@@ -29,6 +29,13 @@ PART_HASH = "_gxfm_part_hash"  # partition value hashed by Spark: all missing va
 _PID = "_gxfm_pid"
 
 
+def user_column(name: str) -> Column:
+    """A user's column by its exact name: dots or spaces in it are not nested-field syntax."""
+    from pyspark.sql import functions as F
+
+    return F.col("`" + name.replace("`", "``") + "`")
+
+
 def check_spark_table(
     df: DataFrame,
     primary_key: str,
@@ -72,8 +79,8 @@ def check_spark_table(
         )
     row = df.agg(
         F.count(F.lit(1)).alias("rows"),
-        F.count(F.col(primary_key)).alias("keys"),
-        F.countDistinct(F.col(primary_key)).alias("distinct"),
+        F.count(user_column(primary_key)).alias("keys"),
+        F.countDistinct(user_column(primary_key)).alias("distinct"),
     ).first()
     rows, keys, distinct = (int(row["rows"]), int(row["keys"]), int(row["distinct"]))
     if rows == 0:
@@ -87,10 +94,8 @@ def check_spark_table(
             f"a key: fill them or drop those rows"
         )
     if distinct < keys:
-        examples = [
-            r[0]
-            for r in df.groupBy(primary_key).count().filter(F.col("count") > 1).limit(5).collect()
-        ]
+        counts = df.groupBy(user_column(primary_key)).count()
+        examples = [r[0] for r in counts.filter(F.col("count") > 1).limit(5).collect()]
         raise PrimaryKeyError(
             f"primary key {primary_key!r} has {keys - distinct} duplicated value(s), e.g. "
             f"{examples}; a primary key must be unique: deduplicate exact copies first or "
@@ -126,12 +131,12 @@ def record_table(
     """
     from pyspark.sql import functions as F
 
-    part = F.col(partition_by) if partition_by is not None else F.lit(0)
+    part = user_column(partition_by) if partition_by is not None else F.lit(0)
     raw = [raw_column(i) for i in range(len(compared))]
     selected = df.select(
-        F.col(primary_key).alias(KEY),
+        user_column(primary_key).alias(KEY),
         part.alias(PART),
-        *(F.col(spec.name).alias(name) for spec, name in zip(compared, raw, strict=True)),
+        *(user_column(spec.name).alias(name) for spec, name in zip(compared, raw, strict=True)),
     )
     ordered = selected.orderBy(KEY).withColumn(POS, F.monotonically_increasing_id())
     ordered = ordered.localCheckpoint(eager=True)

@@ -22,7 +22,7 @@ from ..engine.transform import FindMatches
 from ..errors import InputError, LabelError
 from .blocking import candidate_pairs
 from .clustering import CONFIDENCE, GROUP, PositionConstraints, cluster_components
-from .frames import KEY, PART, POS, check_spark_table, record_table
+from .frames import KEY, PART, POS, check_spark_table, record_table, user_column
 from .scoring import PROBABILITY, score_pairs
 
 if TYPE_CHECKING:
@@ -94,7 +94,6 @@ class SparkFindMatches:
         ``max_rows`` rows collected to the driver (every row when the table is smaller),
         always including the labelled records, and the fitted model then runs on all rows.
         """
-        from pyspark.sql import functions as F
 
         require_dataframe(df)
         primary_key = transform.primary_key
@@ -104,7 +103,7 @@ class SparkFindMatches:
             chosen = df.sample(fraction=max_rows / total, seed=seed)
             if labels is not None and primary_key in labels.columns:
                 keys = pd.unique(labels[primary_key].dropna()).tolist()
-                labelled = df.filter(F.col(primary_key).isin(keys))
+                labelled = df.filter(user_column(primary_key).isin(keys))
                 chosen = chosen.unionByName(labelled).dropDuplicates([primary_key])
         sample = chosen.toPandas()
         logger.info("fitting on %d of %d rows collected to the driver", len(sample), total)
@@ -155,7 +154,10 @@ class SparkFindMatches:
             "match_id",
             F.col(CONFIDENCE).alias("match_confidence_score"),
         )
-        frame = df.join(output, fm.primary_key)
+        columns = [user_column(c) for c in df.columns]
+        frame = df.join(output, fm.primary_key).select(
+            *columns, "match_id", "match_confidence_score"
+        )
         groups = assigned.select(POS, GROUP)
         pair_frame = (
             scored.join(keys.select(F.col(POS).alias("left"), F.col(KEY).alias("left_key")), "left")
