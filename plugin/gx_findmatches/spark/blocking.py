@@ -16,7 +16,7 @@ the ones the pandas engine would code; they travel hashed (see ``hashed_entries`
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -111,8 +111,8 @@ def neighbourhood_key(columns: dict[str, PreparedColumn], names: Sequence[str]) 
         [" ".join(parts) for parts in zip(*(c.values for c in chosen), strict=True)],
         dtype=object,
     )
-    valid = ~np.logical_and.reduce([c.missing for c in chosen])
-    return np.where(valid, joined, None)
+    joined[np.logical_and.reduce([c.missing for c in chosen])] = None
+    return joined
 
 
 def block_entries(records: DataFrame, specs: Sequence[ColumnSpec], plan: BlockingPlan) -> DataFrame:
@@ -123,7 +123,7 @@ def block_entries(records: DataFrame, specs: Sequence[ColumnSpec], plan: Blockin
     used = [(i, spec) for i, spec in enumerate(specs) if spec.name in needed]
     keys = plan.keys
 
-    def compute(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    def compute(batches: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
             columns = {c.spec.name: c for c in prepared_columns(batch, used)}
             yield hashed_entries(columns, keys, batch[POS].to_numpy(), batch[PART_HASH].to_numpy())
@@ -173,7 +173,7 @@ def neighbourhood_entries(
     used = [(i, spec) for i, spec in enumerate(specs) if spec.name in plan.neighbourhood_columns]
     names = plan.neighbourhood_columns
 
-    def compute(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    def compute(batches: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
             columns = {c.spec.name: c for c in prepared_columns(batch, used)}
             yield pd.DataFrame(

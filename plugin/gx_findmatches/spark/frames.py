@@ -81,7 +81,7 @@ def check_spark_table(
         F.count(F.lit(1)).alias("rows"),
         F.count(user_column(primary_key)).alias("keys"),
         F.countDistinct(user_column(primary_key)).alias("distinct"),
-    ).first()
+    ).collect()[0]
     rows, keys, distinct = (int(row["rows"]), int(row["keys"]), int(row["distinct"]))
     if rows == 0:
         raise EmptyTableError(

@@ -10,7 +10,7 @@ forms included, so the engine's comparison takes the same path as on a pandas ta
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -133,7 +133,7 @@ def prepare_records(ordered: DataFrame, specs: Sequence[ColumnSpec], carried: st
 
     indexed = list(enumerate(specs))
 
-    def compute(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    def compute(batches: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
             fields = {POS: batch[POS].to_numpy(), carried: batch[carried].to_numpy()}
             yield pd.DataFrame({**fields, **prepare_batch(batch, indexed)})

@@ -10,7 +10,7 @@ probability, as in the pandas engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -74,7 +74,7 @@ def score_pairs(
         left_side, right_side = F.broadcast(left_side), F.broadcast(right_side)
     joined = pairs.join(left_side, "left").join(right_side, "right")
 
-    def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    def score(batches: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         probability = probability_function(model)
         for batch in batches:
             columns = prepared_columns(batch, indexed, ("l", "r"))
