@@ -140,6 +140,17 @@ def test_an_empty_table_is_refused(small_spark: Any, small_model: FindMatches) -
         spark_matcher(small_model).match(small_spark.limit(0))
 
 
+def test_a_one_record_table_is_its_own_group(
+    spark: Any, small: pd.DataFrame, small_model: FindMatches
+) -> None:
+    result = spark_matcher(small_model).match(spark.createDataFrame(small.iloc[:1]))
+    frame = result.frame.toPandas()
+    assert result.candidate_pairs == 0
+    assert frame[[PRIMARY_KEY, "match_id", "match_confidence_score"]].values.tolist() == [
+        [small[PRIMARY_KEY].iloc[0], small[PRIMARY_KEY].iloc[0], 1.0]
+    ]
+
+
 def test_a_pandas_frame_is_pointed_to_the_pandas_engine(
     small: pd.DataFrame, small_model: FindMatches
 ) -> None:
