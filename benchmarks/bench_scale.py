@@ -484,7 +484,12 @@ def main() -> None:
     for name, figure, verdict in verdicts:
         print(f"  {verdict:<13}{name}: {figure}")
     if args.write_docs is not None:
-        command = shlex.join(["python", "benchmarks/bench_scale.py", *sys.argv[1:]])
+        page = args.write_docs.resolve()
+        shown = page.relative_to(ROOT) if page.is_relative_to(ROOT) else page
+        options = [a for a in sys.argv[1:] if a not in ("--write-docs", str(args.write_docs))]
+        command = shlex.join(
+            ["python", "benchmarks/bench_scale.py", *options, "--write-docs", str(shown)]
+        )
         write_page(
             args.write_docs,
             started=started,
