@@ -8,6 +8,7 @@ import pytest
 from gx_findmatches import FindMatches
 from gx_findmatches.datasets.febrl import PRIMARY_KEY
 from gx_findmatches.engine.parallel import ordered_map, worker_count
+from gx_findmatches.errors import ParameterError
 
 
 def test_ordered_map_keeps_input_order_and_propagates_errors(
@@ -24,6 +25,13 @@ def test_ordered_map_keeps_input_order_and_propagates_errors(
 
     with pytest.raises(ValueError, match="seven"):
         list(ordered_map(fail_on_seven, range(20)))
+
+
+@pytest.mark.parametrize("value", ["two", "0", "-1"])
+def test_a_bad_thread_count_is_a_clear_error(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GX_FINDMATCHES_THREADS", value)
+    with pytest.raises(ParameterError, match="GX_FINDMATCHES_THREADS"):
+        worker_count()
 
 
 def test_one_thread_and_several_give_the_same_run(

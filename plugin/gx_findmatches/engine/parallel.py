@@ -16,15 +16,22 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+from ..errors import ParameterError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 def worker_count() -> int:
     """Threads to use: the cores this process may run on (``GX_FINDMATCHES_THREADS`` overrides)."""
-    configured = os.environ.get("GX_FINDMATCHES_THREADS")
+    configured = os.environ.get("GX_FINDMATCHES_THREADS", "").strip()
     if configured:
-        return max(1, int(configured))
+        if not configured.isdigit() or int(configured) < 1:
+            raise ParameterError(
+                f"GX_FINDMATCHES_THREADS={configured!r} is not a positive whole number; "
+                f"set it to the number of threads to use (1 turns threading off) or unset it"
+            )
+        return int(configured)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
