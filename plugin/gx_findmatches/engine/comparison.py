@@ -14,7 +14,7 @@ pairs; no Python-level loop runs per pair. ``RapidfuzzFeature`` exposes the same
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,7 +117,7 @@ def _sorted_words(text: str) -> str:
 def similarity(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Similarity in [0, 1] of each pair (``left[k]``, ``right[k]``); NaN if either is missing."""
     if column.codes is not None and column.forms is not None:
-        return _similarity_by_forms(column, left, right)
+        return _by_forms(column, left, right, levels_only=False)
     result = np.full(len(left), np.nan, dtype="float64")
     both = ~(column.missing[left] | column.missing[right])
     if not both.any():
@@ -133,34 +133,27 @@ def similarity(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> n
     return result
 
 
-def _similarity_by_forms(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Similarity through distinct forms: equal forms score 1 without a string comparison,
-    and each unordered pair of different forms is scored once, however many record pairs
-    share it (every measure here is symmetric). Same values as comparing record by record."""
-    result = np.full(len(left), np.nan, dtype="float64")
-    return _by_forms(column, left, right, result, 1.0, lambda sims: sims)
-
-
-def _levels_by_forms(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Agreement levels through distinct forms (see :func:`_similarity_by_forms`), cut per
-    distinct form pair, so no per-pair float array is ever made."""
-    result = np.full(len(left), MISSING_LEVEL, dtype="int8")
-    return _by_forms(column, left, right, result, 0, lambda sims: to_levels(column.spec.kind, sims))
-
-
 def _by_forms(
-    column: PreparedColumn,
-    left: np.ndarray,
-    right: np.ndarray,
-    result: np.ndarray,
-    equal_value: float,
-    convert: Callable[[np.ndarray], np.ndarray],
+    column: PreparedColumn, left: np.ndarray, right: np.ndarray, levels_only: bool
 ) -> np.ndarray:
-    """Write ``equal_value`` for equal forms and ``convert(similarity)`` for the others."""
+    """Similarities (float, NaN = missing) or, with ``levels_only``, agreement levels (int8,
+    -1 = missing) through the column's distinct forms: equal forms score 1 (level 0) without
+    a string comparison, and each unordered pair of different forms is scored once, however
+    many record pairs share it (every measure here is symmetric). Levels are cut per distinct
+    form pair, so no per-pair float array is made for them. Same values as comparing record
+    by record."""
     assert column.codes is not None and column.forms is not None
+    if levels_only:
+        result = np.full(len(left), MISSING_LEVEL, dtype="int8")
+    else:
+        result = np.full(len(left), np.nan, dtype="float64")
+
+    def convert(sims: np.ndarray) -> np.ndarray:
+        return to_levels(column.spec.kind, sims) if levels_only else sims
+
     a_code, b_code = column.codes[left], column.codes[right]
     both = (a_code >= 0) & (b_code >= 0)
-    result[both & (a_code == b_code)] = equal_value
+    result[both & (a_code == b_code)] = convert(np.ones(1))[0]
     differ = both & (a_code != b_code)
     if not differ.any():
         return result
@@ -181,7 +174,7 @@ def _by_forms(
         column.forms[second],
         None if alternates is None else alternates[first],
         None if alternates is None else alternates[second],
-        levels_only=equal_value == 0,
+        levels_only=levels_only,
     )
     result[differ] = convert(sims)[which]
     return result
@@ -265,7 +258,7 @@ def to_levels(kind: str, sims: np.ndarray) -> np.ndarray:
 def column_levels(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Agreement levels (int8, -1 = missing) of each pair on one column."""
     if column.codes is not None and column.forms is not None:
-        return _levels_by_forms(column, left, right)
+        return _by_forms(column, left, right, levels_only=True)
     return to_levels(column.spec.kind, similarity(column, left, right))
 
 
