@@ -16,7 +16,8 @@ from gx_findmatches.datasets.febrl import PRIMARY_KEY
 from gx_findmatches.engine.blocking import candidate_pairs, plan_blocking
 from gx_findmatches.engine.columns import plan_columns
 from gx_findmatches.engine.comparison import compare_levels, compare_pairs, similarity
-from gx_findmatches.engine.prepared import PreparedTable, prepare_table, random_pairs
+from gx_findmatches.engine.prepared import PreparedTable, prepare_table
+from gx_findmatches.engine.training import random_pairs
 
 
 @pytest.fixture(scope="module")

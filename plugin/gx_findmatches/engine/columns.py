@@ -26,6 +26,10 @@ _MIN_ROWS_FOR_ID_DETECTION = 20
 _DATE_SHARE = 0.9
 _DIGIT_SHARE = 0.9
 _SHARE_SAMPLE = 20_000  # values read for share and length statistics
+_NUMBER_SHARE = 0.9
+# Formatted codes: digits with the separators people type (phones "310/550-8811", ids
+# "12-345 678"); compared on their letters and digits only.
+_CODE_PATTERN = r"\+?[\d\s().\-/]*\d[\d\s().\-/]*"
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
@@ -94,7 +98,7 @@ def plan_columns(
         if name in reserved:
             excluded[name] = "is the primary key or partition column, which are never compared"
             continue
-        values = frame[name]
+        values = canonical_values(frame[name])
         present = values.dropna()  # read once: null checks cost ~30 ms per million values
         if present.empty:
             raise ColumnError(
@@ -161,22 +165,48 @@ def infer_kind(
         return "date", "datetime values"
     if pd.api.types.is_bool_dtype(values):
         return "categorical", "boolean values"
-    if pd.api.types.is_numeric_dtype(values):
-        if distinct <= 10:
-            return "categorical", f"numbers with only {distinct} distinct values"
+    few = max(2, min(50, int(0.01 * n)))  # counted on all values, not the sample
+    if pd.api.types.is_numeric_dtype(values):  # numbers with fractions (see canonical_values)
+        if distinct <= few:
+            return "categorical", f"{distinct} distinct values in {n} records"
         return "number", "numeric values"
     text = _spread_sample(present).astype(str).str.strip()
     if _date_share(text) >= _DATE_SHARE:
         return "date", "strings that parse as dates (YYYYMMDD or YYYY-MM-DD)"
-    if distinct <= max(2, min(50, int(0.01 * n))):  # counted on all values, not the sample
+    if distinct <= few:
         return "categorical", f"{distinct} distinct values in {n} records"
     if _digit_share(text) >= _DIGIT_SHARE:
         return "code", "digit strings (postcodes, phone or id numbers)"
+    if _number_share(text) >= _NUMBER_SHARE:
+        return "number", "strings that read as numbers with fractions"
+    if _code_share(text) >= _DIGIT_SHARE:
+        return "code", "formatted digit strings (phone numbers, ids with separators)"
     tokens = text.str.count(r"\S+").mean()
     length = text.str.len().mean()
     if tokens >= 1.8 or length > 20:
         return "text", f"free text ({tokens:.1f} words on average)"
     return "name", f"short strings ({length:.1f} characters on average)"
+
+
+def canonical_values(values: pd.Series) -> pd.Series:
+    """The column as the engine reads it, the same whichever reader made it.
+
+    A CSV read as text gives ``"1949"``; the same file read by a reader that infers types gives
+    ``1949`` (or ``1949.0`` when the column has gaps). Whole numbers are therefore turned into
+    their digit strings, so kinds, keys, pairs and groups do not depend on the reader; numbers
+    with fractions stay numbers.
+    """
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return values
+    present = values.dropna()
+    numbers = present.to_numpy(dtype="float64")
+    if len(numbers) == 0 or not np.all(np.isfinite(numbers)):
+        return values
+    if np.all(np.mod(numbers, 1.0) == 0) and np.all(np.abs(numbers) < 2**53):
+        text = pd.Series(None, index=values.index, dtype=object)
+        text[present.index] = [str(int(v)) for v in numbers]
+        return text
+    return values
 
 
 def _spread_sample(values: pd.Series, size: int = _SHARE_SAMPLE) -> pd.Series:
@@ -194,6 +224,18 @@ def _digit_share(text: pd.Series) -> float:
     if len(text) == 0:
         return 0.0
     return float(text.astype(str).str.fullmatch(r"\s*\d+\s*").mean())
+
+
+def _number_share(text: pd.Series) -> float:
+    if len(text) == 0:
+        return 0.0
+    return float(pd.to_numeric(text, errors="coerce").notna().mean())
+
+
+def _code_share(text: pd.Series) -> float:
+    if len(text) == 0:
+        return 0.0
+    return float(text.str.fullmatch(_CODE_PATTERN).mean())
 
 
 def _date_share(text: pd.Series) -> float:

@@ -24,7 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler
 from recordlinkage.base import BaseCompareFeature
 
-from .columns import ColumnSpec, normalize_date
+from .columns import ColumnSpec, canonical_values, normalize_date
 from .parallel import ordered_map
 from .progress import track
 
@@ -77,6 +77,7 @@ def normalize_text(value: object) -> str:
 
 def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     """Normalize one column for comparison according to its kind."""
+    values = canonical_values(values)
     missing = values.isna().to_numpy()
     if spec.kind == "number":
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
@@ -85,6 +86,8 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     codes, uniques = pd.factorize(values)
     if spec.kind == "date":
         forms = [_date_form(v) for v in uniques]
+    elif spec.kind == "code":
+        forms = [_code_form(v) for v in uniques]
     else:
         forms = [normalize_text(v) for v in uniques]
     # Raw values that normalize alike ("Smith", "SMITH ") become one distinct form.
@@ -103,6 +106,11 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
         alternate_forms = np.array([twist(f) for f in distinct], dtype=object)
         alternate = np.r_[alternate_forms, np.array([""], dtype=object)][form_codes]
     return PreparedColumn(spec, out, missing, alternate, form_codes, distinct, alternate_forms)
+
+
+def _code_form(value: object) -> str:
+    """A code's letters and digits only: ``310/550-8811`` and ``(310) 550 8811`` are one."""
+    return "".join(ch for ch in normalize_text(value) if ch.isalnum())
 
 
 def _date_form(value: object) -> str:

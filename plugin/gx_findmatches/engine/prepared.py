@@ -72,16 +72,3 @@ def prepare_table(
         columns=columns,
         partition=partition_codes(ordered, partition_by),
     )
-
-
-def random_pairs(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct random record pairs (all pairs when there are fewer than ``size``)."""
-    total = n * (n - 1) // 2
-    if total <= size:
-        left, right = np.triu_indices(n, k=1)
-        return left.astype("int64"), right.astype("int64")
-    rng = np.random.default_rng(seed)
-    left = rng.integers(0, n, size)
-    right = rng.integers(0, n, size)
-    keep = left != right
-    return np.minimum(left, right)[keep], np.maximum(left, right)[keep]
