@@ -248,7 +248,7 @@ def test_load_missing_model_file(tmp_path: Path) -> None:
             json.dumps({"format": "gx-findmatches-transform", "version": 99}).encode(),
             ("version 99", "not supported"),
         ),
-        (json.dumps({"format": "gx-findmatches-transform", "version": 1}).encode(), ("damaged",)),
+        (json.dumps({"format": "gx-findmatches-transform", "version": 2}).encode(), ("damaged",)),
     ],
     ids=["text", "binary", "foreign-object", "foreign-list", "future-version", "damaged"],
 )

@@ -47,14 +47,9 @@ def explain_pairs(
     left = position.loc[wanted["left_key"].astype(str)].to_numpy()
     right = position.loc[wanted["right_key"].astype(str)].to_numpy()
     features = table.compare(left, right)
-    weights = fitted.fellegi_sunter_.partial_weights(features.levels)
-    if fitted.classifier_ is None:
-        contributions = weights
-        prior = fitted.fellegi_sunter_.prior
-        baseline = np.full(len(left), np.log(prior / (1 - prior)))
-    else:
-        contributions = fitted.classifier_.contributions(weights)
-        baseline = np.full(len(left), fitted.classifier_.intercept)
+    model = fitted.scoring_model_
+    contributions = model.partial_weights(features.levels)
+    baseline = np.full(len(left), model.intercept)
     probability = 1 / (1 + np.exp(-(baseline + contributions.sum(axis=1))))
     ordered = X.iloc[table.order].reset_index(drop=True)
     rows = []

@@ -89,6 +89,15 @@ def _active_sets(
     set_size: int,
     rng: np.random.Generator,
 ) -> list[np.ndarray]:
+    """Sets that each join a doubtful pair and a likely match, with their neighbours.
+
+    Doubtful pairs (probability nearest the threshold) are where a label moves the decision
+    boundary; but when the model is wrong they may hold no match at all, and then the labels
+    teach nothing about matches (measured: 5 matching pairs in 225 on RLdata10000). So half of
+    each set grows around a doubtful pair and half around a pair drawn at random from the
+    predicted matches: every round holds matches, and since those are drawn at random they
+    also show how often the model's matches are right.
+    """
     left, right = candidate_pairs(
         fitted.blocking_plan_, table.columns, table.partition, fitted.max_candidate_pairs
     )
@@ -97,38 +106,59 @@ def _active_sets(
     probability = fitted.pair_probabilities(table, left, right)
     threshold = fitted.threshold_
     distance = np.abs(_logit(probability) - _logit(np.full(1, threshold)))
-    order = np.lexsort((rng.random(len(left)), distance))  # least sure first, random ties
-    neighbours = pd.DataFrame(
-        {
-            "record": np.r_[left, right],
-            "other": np.r_[right, left],
-            "probability": np.r_[probability, probability],
-        }
-    ).sort_values("probability", ascending=False, kind="stable")
-    by_record = neighbours.groupby("record")
+    doubtful = list(np.lexsort((rng.random(len(left)), distance)))  # least sure first
+    likely = list(rng.permutation(np.flatnonzero(probability >= threshold)))
+    neighbours = _Neighbours(left, right, probability)
     used = np.zeros(len(table), dtype=bool)
     sets: list[np.ndarray] = []
-    for pair in order:
-        if len(sets) == n_sets:
+    while len(sets) < n_sets and (doubtful or likely):
+        members: list[int] = []
+        for queue, share in ((doubtful, set_size // 2), (likely, set_size)):
+            while queue and len(members) < share:
+                pair = queue.pop(0)
+                a, b = int(left[pair]), int(right[pair])
+                if used[a] or used[b] or a in members or b in members:
+                    continue
+                members += neighbours.grow([a, b], used, members, share - len(members))
+        if len(members) >= 2:
+            used[members] = True
+            sets.append(np.array(sorted(members)))
+        elif not doubtful and not likely:
             break
-        a, b = int(left[pair]), int(right[pair])
-        if used[a] or used[b]:
-            continue
-        members = [a, b]
-        frontier = [a, b]
-        while frontier and len(members) < set_size:
+    return sets
+
+
+class _Neighbours:
+    """Each record's candidate partners, strongest first."""
+
+    def __init__(self, left: np.ndarray, right: np.ndarray, probability: np.ndarray) -> None:
+        frame = pd.DataFrame(
+            {
+                "record": np.r_[left, right],
+                "other": np.r_[right, left],
+                "probability": np.r_[probability, probability],
+            }
+        ).sort_values("probability", ascending=False, kind="stable")
+        self._by_record = frame.groupby("record")
+
+    def grow(
+        self, seed: list[int], used: np.ndarray, taken: list[int], room: int
+    ) -> list[int]:
+        """The seed records plus their strongest unused neighbours, breadth first, at most
+        ``room`` records in all."""
+        members = list(seed[:room])
+        frontier = list(members)
+        while frontier and len(members) < room:
             record = frontier.pop(0)
-            if record not in by_record.groups:
+            if record not in self._by_record.groups:
                 continue
-            for other in by_record.get_group(record)["other"].to_numpy():
-                if len(members) == set_size:
+            for other in self._by_record.get_group(record)["other"].to_numpy():
+                if len(members) == room:
                     break
-                if not used[other] and other not in members:
+                if not used[other] and other not in members and other not in taken:
                     members.append(int(other))
                     frontier.append(int(other))
-        used[members] = True
-        sets.append(np.array(sorted(members)))
-    return sets
+        return members
 
 
 def _random_sets(

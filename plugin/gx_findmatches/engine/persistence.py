@@ -20,13 +20,13 @@ from ..errors import ModelFileError
 from .blocking import BlockingPlan
 from .columns import ColumnPlan, ColumnSpec
 from .fellegi_sunter import FellegiSunterModel
-from .supervised import LinearMatchClassifier
+from .supervised import LevelWeightClassifier
 
 if TYPE_CHECKING:
     from .transform import FindMatches
 
 FORMAT = "gx-findmatches-transform"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sessions-trained m, level-weight classifier
 
 
 def transform_to_dict(transform: FindMatches) -> dict[str, Any]:
@@ -84,7 +84,7 @@ def transform_from_dict(data: dict[str, Any]) -> FindMatches:
         )
         transform.fellegi_sunter_ = FellegiSunterModel.from_dict(data["fellegi_sunter"])
         classifier = data["classifier"]
-        transform.classifier_ = LinearMatchClassifier.from_dict(classifier) if classifier else None
+        transform.classifier_ = LevelWeightClassifier.from_dict(classifier) if classifier else None
         labels = data["labels"]
         transform.labels_ = pd.DataFrame(
             {

@@ -12,13 +12,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
 from ..errors import LabelError, NotFittedError
+
+if TYPE_CHECKING:
+    from .evaluation import QualityReport
 from .blocking import BlockingPlan, KeyCodes, candidate_pairs, plan_blocking
 from .clustering import Constraints, cluster
 from .columns import ColumnPlan, plan_columns
@@ -28,7 +31,7 @@ from .fit_memo import FitMemo
 from .labels import LabeledPairs, label_pairs
 from .prepared import PreparedTable, prepare_table
 from .results import MatchResult, MatchSummary
-from .supervised import LinearMatchClassifier, can_fit_supervised, fit_supervised
+from .supervised import LevelWeightClassifier, can_fit_supervised, fit_supervised
 from .timing import Timer
 from .training import random_pairs, training_sessions, within_partition_pairs
 from .validation import check_positive_int, check_table, check_tradeoff
@@ -39,7 +42,6 @@ logger = logging.getLogger(__name__)
 # 1M (comparing random pairs is the cost: 1.7 s per million on FEBRL3's columns).
 _RANDOM_PAIRS_PER_RECORD = 10
 _RANDOM_PAIRS_BOUNDS = (200_000, 1_000_000)
-_SOFT_LABELLED_PAIRS = 20_000
 _THRESHOLD_FLOOR = 0.01
 
 
@@ -99,16 +101,8 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             )
             classifier = None
             if can_fit_supervised(labelled.is_match):
-                features = self.fellegi_sunter_.partial_weights(
-                    table.levels(labelled.left, labelled.right)
-                )
-                classifier = fit_supervised(
-                    features,
-                    labelled.is_match,
-                    *self._soft_labelled_sample(table, left, right),
-                    random_state=self.random_state,
-                )
-        self.classifier_: LinearMatchClassifier | None = classifier
+                classifier = self.fit_classifier(table, labelled)
+        self.classifier_: LevelWeightClassifier | None = classifier
         self.labels_: pd.DataFrame = _labels_by_key(labelled, table.keys)
         self.fit_seconds_: dict[str, float] = timer.seconds
         logger.info(
@@ -171,18 +165,22 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         self.n_features_in_ = len(table.columns)
         return table, left, right
 
-    def _soft_labelled_sample(
-        self, table: PreparedTable, left: np.ndarray, right: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Partial weights and unsupervised match probability of a sample of candidate pairs,
-        the unsupervised evidence the supervised model is fitted alongside the labels."""
-        rng = np.random.default_rng(self.random_state)
-        size = min(len(left), _SOFT_LABELLED_PAIRS)
-        chosen = np.sort(rng.choice(len(left), size=size, replace=False))
-        levels = table.levels(left[chosen], right[chosen])
-        return (
-            self.fellegi_sunter_.partial_weights(levels),
-            self.fellegi_sunter_.predict_proba(levels),
+    def prepare(self, X: pd.DataFrame) -> PreparedTable:
+        """``X`` checked, sorted by key and normalized as this fitted transform compares it."""
+        self._check_fitted()
+        return prepare_table(X, self.primary_key, self.partition_by, self.column_plan_.compared)
+
+    def fit_classifier(
+        self, table: PreparedTable, labelled: LabeledPairs
+    ) -> LevelWeightClassifier:
+        """Level weights re-learnt from labelled pairs, starting from the unsupervised ones
+        (the fitted transform is not changed)."""
+        model = self.fellegi_sunter_
+        return fit_supervised(
+            table.levels(labelled.left, labelled.right),
+            labelled.is_match,
+            [weights[:-1] for weights in model.weight_tables()],
+            model.intercept,
         )
 
     @property
@@ -296,9 +294,14 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         return self._probability_of_levels(table.levels(left, right))
 
     def _probability_of_levels(self, levels: np.ndarray) -> np.ndarray:
-        if self.classifier_ is None:
-            return self.fellegi_sunter_.predict_proba(levels)
-        return self.classifier_.predict_proba(self.fellegi_sunter_.partial_weights(levels))
+        return self.scoring_model_.predict_proba(levels)
+
+    @property
+    def scoring_model_(self) -> FellegiSunterModel | LevelWeightClassifier:
+        """The model that scores pairs: the classifier when labels trained one, else the
+        unsupervised model. Both are weight tables per column plus an intercept."""
+        self._check_fitted()
+        return self.classifier_ if self.classifier_ is not None else self.fellegi_sunter_
 
     def _constraints(self, table: PreparedTable) -> Constraints:
         if not self.enforce_provided_labels or self.labels_.empty:
@@ -405,7 +408,9 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
 
         return explain_pairs(self, X, pairs)
 
-    def evaluate(self, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5) -> Any:
+    def evaluate(
+        self, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5
+    ) -> QualityReport:
         """Cross-validated quality estimate from labels (see :mod:`.evaluation`)."""
         from .evaluation import evaluate
 
