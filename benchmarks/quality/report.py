@@ -48,8 +48,8 @@ def _rows(payload: dict[str, Any]) -> list[dict[str, Any]]:
 def _estimate(row: dict[str, Any]) -> str:
     if "estimate_note" not in row:
         return ""
-    if row.get("estimate") is None:
-        return row["estimate_note"]
+    if row.get("estimate") is None:  # the refusal's first clause is enough for a table cell
+        return row["estimate_note"].split(";")[0]
     text = _f(row["estimate"], 3)
     if row.get("estimate_low") is not None and row.get("estimate_high") is not None:
         text += f" [{row['estimate_low']:.3f}, {row['estimate_high']:.3f}]"

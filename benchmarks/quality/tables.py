@@ -169,14 +169,18 @@ def load_rldata500() -> Table:
     return _load_rldata(500)
 
 
-def _joined(values: object, skip: int | None = None, sequence: object = None) -> str | None:
+def _joined(values: object, skip: str | None = None, sequence: object = None) -> str | None:
     """'; '-joined non-null items of a parquet list cell, skipping position ``skip`` in
     ``sequence`` (the mention's own name in its co-inventor list)."""
     if values is None:
         return None
     items = list(values)  # type: ignore[call-overload]
     order = list(sequence) if sequence is not None else [None] * len(items)  # type: ignore[call-overload]
-    kept = [str(v) for v, s in zip(items, order, strict=False) if v is not None and s != skip]
+    kept = [
+        str(v)
+        for v, s in zip(items, order, strict=False)
+        if v is not None and (skip is None or s != skip)
+    ]
     return "; ".join(sorted(set(kept))) or None
 
 
@@ -199,7 +203,7 @@ def load_patentsview() -> Table:
         )
     ]
     coinventors = [
-        _joined([f"{a} {b}" for a, b in zip(f, s, strict=False)], int(own), seq)
+        _joined([f"{a} {b}" for a, b in zip(f, s, strict=False)], str(own), seq)
         if f is not None
         else None
         for f, s, seq, own in zip(
