@@ -103,9 +103,17 @@ def test_empty_table(small: pd.DataFrame) -> None:
         FindMatches(primary_key=KEY).fit(small.iloc[0:0])
 
 
-def test_column_entirely_null(small: pd.DataFrame) -> None:
+def test_column_entirely_null_is_set_aside_and_said(small: pd.DataFrame) -> None:
     frame = small.assign(notes=None)
-    with _raises(ColumnError, "'notes'", "entirely null"):
+    fitted = FindMatches(primary_key=KEY).fit(frame)
+    assert "entirely null" in fitted.column_plan_.excluded["notes"]
+    assert "notes" not in fitted.column_plan_.kinds()
+    assert len(fitted.transform(frame)) == len(frame)
+
+
+def test_only_entirely_null_columns_is_an_error(small: pd.DataFrame) -> None:
+    frame = small[[KEY]].assign(notes=None)
+    with _raises(ColumnError, "no column is left", "entirely null"):
         FindMatches(primary_key=KEY).fit(frame)
 
 

@@ -12,8 +12,9 @@ subproblems), then inside each component:
 3. honour labels when asked: labelled matches start in one group (must-link) and groups with a
    labelled non-match between them never merge (cannot-link).
 
-Components larger than ``max_component_size`` are first split by raising the edge threshold,
-which bounds the dense per-component work.
+Components larger than ``dense_limit`` records would make the dense per-component work
+quadratic; they go to :mod:`.large_components`, which estimates the same average linkage from
+sampled pairs, so an entity of any size can form one group. Nothing is capped or dropped.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from scipy.sparse.csgraph import connected_components
 
 from ..errors import LabelError
 from .blocking import pairs_within_groups
+from .large_components import cluster_large_component
 from .progress import track
 
 PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
+DENSE_LIMIT = 300  # components up to this size are clustered with every pair scored
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def cluster(
     score: PairScorer,
     constraints: Constraints,
     frozen: np.ndarray | None = None,
-    max_component_size: int = 300,
+    dense_limit: int = DENSE_LIMIT,
 ) -> Clusters:
     """Group ``n`` records from scored candidate pairs (see the module docstring).
 
@@ -86,12 +89,11 @@ def cluster(
         n, constraints.cannot_left, constraints.cannot_right, np.ones(len(constraints.cannot_left))
     )
     keep = ~cannot.contains(edge_left, edge_right)
-    component = _bounded_components(
-        n, edge_left[keep], edge_right[keep], edge_prob[keep], threshold, max_component_size
-    )
+    edge_left, edge_right, edge_prob = edge_left[keep], edge_right[keep], edge_prob[keep]
+    component = _components(n, edge_left, edge_right)
     sizes = np.bincount(component)
-    in_big = sizes[component] >= 2
-    pair_left, pair_right = pairs_within_groups(np.where(in_big, component, -1))
+    dense = (sizes[component] >= 2) & (sizes[component] <= dense_limit)
+    pair_left, pair_right = pairs_within_groups(np.where(dense, component, -1))
     must_lookup = _PairLookup(
         n, constraints.must_left, constraints.must_right, np.ones(len(constraints.must_left))
     )
@@ -117,7 +119,14 @@ def cluster(
     group[pair_right[merge]] = pair_left[merge]
     confidence[pair_left[merge]] = confidence[pair_right[merge]] = pair_prob[merge]
     larger = _clique_components(
-        component, sizes, pair_left, pair_prob, must | forbidden, threshold, group, confidence
+        component,
+        np.where(sizes <= dense_limit, sizes, 0),
+        pair_left,
+        pair_prob,
+        must | forbidden,
+        threshold,
+        group,
+        confidence,
     )
     rows_by_component = np.argsort(component[pair_left], kind="stable")
     row_starts = np.searchsorted(component[pair_left][rows_by_component], larger)
@@ -137,6 +146,24 @@ def cluster(
             threshold,
             group,
             confidence,
+        )
+    for large in np.flatnonzero(sizes > dense_limit):
+        members = np.flatnonzero(component == large)
+        inside = component[edge_left] == large
+        must_inside = component[constraints.must_left] == large
+        cannot_inside = (component[constraints.cannot_left] == large) & (
+            component[constraints.cannot_right] == large
+        )
+        group[members], confidence[members] = cluster_large_component(
+            members,
+            edge_left[inside],
+            edge_right[inside],
+            edge_prob[inside],
+            threshold,
+            score,
+            (constraints.must_left[must_inside], constraints.must_right[must_inside]),
+            (constraints.cannot_left[cannot_inside], constraints.cannot_right[cannot_inside]),
+            None if frozen is None else frozen[members],
         )
     singles = np.bincount(group, minlength=n)[group] == 1
     best = np.zeros(n)
@@ -192,28 +219,6 @@ def _frozen_chains(frozen: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     members = members[np.argsort(frozen[members], kind="stable")]
     same = frozen[members[1:]] == frozen[members[:-1]]
     return members[:-1][same], members[1:][same]
-
-
-def _bounded_components(
-    n: int,
-    left: np.ndarray,
-    right: np.ndarray,
-    prob: np.ndarray,
-    threshold: float,
-    max_size: int,
-) -> np.ndarray:
-    """Connected components, splitting oversized ones by raising their edge threshold."""
-    component = _components(n, left, right)
-    for step in range(1, 11):
-        sizes = np.bincount(component)
-        oversized = sizes[component[left]] > max_size
-        if not oversized.any():
-            break
-        raised = threshold + (1.0 - threshold) * step / 10.0
-        drop = oversized & (prob < raised) if step < 10 else oversized
-        left, right, prob = left[~drop], right[~drop], prob[~drop]
-        component = _components(n, left, right)
-    return component
 
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:

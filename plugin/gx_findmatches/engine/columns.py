@@ -101,10 +101,8 @@ def plan_columns(
         values = canonical_values(frame[name])
         present = values.dropna()  # read once: null checks cost ~30 ms per million values
         if present.empty:
-            raise ColumnError(
-                f"column {name!r} is entirely null, so it cannot help matching; "
-                f"drop it from the table or leave it out of `columns`"
-            )
+            excluded[name] = "entirely null: it holds no value to compare"
+            continue
         if name in given_kinds:
             kind = given_kinds[name]
             if kind not in COLUMN_KINDS:

@@ -184,15 +184,11 @@ def fit_fellegi_sunter(
     ]
     notes: list[str] = []
     fits = [_fit_session(s, u, sizes) for s in sessions if len(s.levels)]
-    m: list[np.ndarray] = []
-    iterations = 0
-    for col, size in enumerate(sizes):
-        estimates = [(f.m[col], f.matches) for f in fits if f.column != col and f.matches > 0]
-        if estimates:
-            weights = np.array([w for _, w in estimates])
-            m.append(np.average(np.vstack([e for e, _ in estimates]), axis=0, weights=weights))
-        else:
-            m.append(np.full(size, np.nan))
+    m = _combined_m(fits, sizes)
+    consistent = _consistent(fits, m, missing_share, notes)
+    if len(consistent) < len(fits):
+        fits = consistent
+        m = _combined_m(fits, sizes)
     unestimated = [c for c, table in enumerate(m) if np.isnan(table).any()]
     if unestimated and fallback_levels is not None and len(fallback_levels):
         free = np.zeros(len(sizes), dtype=bool)
@@ -207,11 +203,61 @@ def fit_fellegi_sunter(
     m = [_initial_m(size) if np.isnan(table).any() else table for table, size in zip(m, sizes)]
     m = [_monotone(table, u_table) for table, u_table in zip(m, u, strict=True)]
     for f in fits:
-        iterations = max(iterations, 1)
         if not f.converged:
             notes.append(f"the training session on column {f.column} did not converge")
     prior = _prior(fits, m, missing_share, total_pairs, notes)
     return FellegiSunterModel(tuple(m), tuple(u), prior, len(fits), tuple(notes))
+
+
+def _combined_m(fits: Sequence[_SessionFit], sizes: Sequence[int]) -> list[np.ndarray]:
+    """Each column's ``m``: the mean over the sessions where it was free, weighted by the
+    square root of each session's matches (a large session counts more, never alone)."""
+    m: list[np.ndarray] = []
+    for col, size in enumerate(sizes):
+        estimates = [(f.m[col], f.matches) for f in fits if f.column != col and f.matches > 0]
+        if estimates:
+            weights = np.sqrt([w for _, w in estimates])
+            m.append(np.average(np.vstack([e for e, _ in estimates]), axis=0, weights=weights))
+        else:
+            m.append(np.full(size, np.nan))
+    return m
+
+
+def _implied_matches(fit: _SessionFit, m: list[np.ndarray], missing_share: list[float]) -> float:
+    """All matches in the table, as one session sees them: its own matches divided by the
+    share of matches that agree exactly on its column (learnt where that column was free)."""
+    recall = m[fit.column][0] * (1.0 - missing_share[fit.column])
+    if np.isnan(recall) or recall <= 0.05 or fit.matches <= 0:
+        return float("nan")
+    return float(fit.matches / recall)
+
+
+def _consistent(
+    fits: Sequence[_SessionFit],
+    m: list[np.ndarray],
+    missing_share: list[float],
+    notes: list[str],
+) -> list[_SessionFit]:
+    """The sessions whose implied match totals agree (within 5x of their median).
+
+    Every session counts the same matches of the same table, so their implied totals should
+    agree; a session far off has taken a frequent agreement for the match class (its
+    non-matches agree on columns that go with its key, as addresses go with cities) and is
+    left out, and said so.
+    """
+    totals = np.array([_implied_matches(f, m, missing_share) for f in fits])
+    known = ~np.isnan(totals)
+    if known.sum() < 2:
+        return list(fits)
+    centre = float(np.median(totals[known]))
+    keep = ~known | ((totals <= 5 * centre) & (totals >= centre / 5))
+    for f, kept, total in zip(fits, keep, totals, strict=True):
+        if not kept:
+            notes.append(
+                f"the training session on column {f.column} implied {total:,.0f} matching "
+                f"pairs against {centre:,.0f} from the others; it was left out"
+            )
+    return [f for f, kept in zip(fits, keep, strict=True) if kept]
 
 
 def _fit_session(session: TrainingSession, u: list[np.ndarray], sizes: Sequence[int]) -> _SessionFit:
@@ -285,11 +331,8 @@ def _prior(
     values present: a share ``m_c[0] * (1 - missing_c)`` of all matches, with ``m_c`` learned
     where ``c`` was free. The median over sessions resists one odd session.
     """
-    estimates = []
-    for f in fits:
-        recall = m[f.column][0] * (1.0 - missing_share[f.column])
-        if f.matches > 0 and recall > 0.05:
-            estimates.append(f.matches / recall / max(total_pairs, 1))
+    implied = [_implied_matches(f, m, missing_share) for f in fits]
+    estimates = [total / max(total_pairs, 1) for total in implied if not np.isnan(total)]
     if not estimates:
         notes.append("no training session gave a match count; the prior is a default guess")
         return 1e-4

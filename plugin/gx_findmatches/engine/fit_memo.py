@@ -14,17 +14,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .identical import Collapsed
 from .prepared import PreparedTable
 
 
 @dataclass(frozen=True)
 class FitMemo:
-    """The prepared table, candidate pairs (positions in key order) and their agreement
-    levels from ``fit``."""
+    """The prepared table, its identical-record representatives, their candidate pairs
+    (positions among the representatives) and agreement levels from ``fit``."""
 
     settings: tuple[object, ...]
     row_hashes: np.ndarray
     table: PreparedTable
+    collapsed: Collapsed
     left: np.ndarray
     right: np.ndarray
     levels: np.ndarray
@@ -35,12 +37,13 @@ class FitMemo:
         X: pd.DataFrame,
         settings: tuple[object, ...],
         table: PreparedTable,
+        collapsed: Collapsed,
         left: np.ndarray,
         right: np.ndarray,
         levels: np.ndarray,
     ) -> FitMemo:
         """Remember fit's pairs for table ``X`` under ``settings``."""
-        return cls(settings, row_hashes(X), table, left, right, levels)
+        return cls(settings, row_hashes(X), table, collapsed, left, right, levels)
 
     def fits(self, X: pd.DataFrame, settings: tuple[object, ...]) -> bool:
         """Whether ``X`` is the same table, row for row, under the same settings."""

@@ -26,6 +26,8 @@ class MatchSummary:
     model: str
     seconds: dict[str, float] = field(default_factory=dict)
     skipped_pairs: int = 0  # incremental runs: candidate pairs between two existing records
+    # records identical on every compared column to an earlier one, matched through it
+    collapsed_records: int = 0
 
     @property
     def total_seconds(self) -> float:

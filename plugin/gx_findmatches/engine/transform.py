@@ -28,6 +28,7 @@ from .columns import ColumnPlan, plan_columns
 from .comparison import level_count
 from .fellegi_sunter import FellegiSunterModel, fit_fellegi_sunter
 from .fit_memo import FitMemo
+from .identical import collapse_identical
 from .labels import LabeledPairs, label_pairs
 from .prepared import PreparedTable, prepare_table
 from .results import MatchResult, MatchSummary
@@ -127,31 +128,33 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             table = prepare_table(
                 X, self.primary_key, self.partition_by, column_plan.compared, order
             )
+            collapsed = collapse_identical(table)
+            work = collapsed.table  # the engine sees one record per identical set
         with timer("blocking"):
-            keys = KeyCodes(table.columns, table.partition)  # each key computed once
-            plan = plan_blocking(table.columns, table.partition, self.accuracy_cost_tradeoff, keys)
+            keys = KeyCodes(work.columns, work.partition)  # each key computed once
+            plan = plan_blocking(work.columns, work.partition, self.accuracy_cost_tradeoff, keys)
             left, right = candidate_pairs(
-                plan, table.columns, table.partition, self.max_candidate_pairs, keys
+                plan, work.columns, work.partition, self.max_candidate_pairs, keys
             )
         with timer("unsupervised model"):
-            sizes = [level_count(c.spec.kind) for c in table.columns]
+            sizes = [level_count(c.spec.kind) for c in work.columns]
             sample = random_pairs(
-                len(table),
-                int(np.clip(_RANDOM_PAIRS_PER_RECORD * len(table), *_RANDOM_PAIRS_BOUNDS)),
+                len(work),
+                int(np.clip(_RANDOM_PAIRS_PER_RECORD * len(work), *_RANDOM_PAIRS_BOUNDS)),
                 self.random_state,
             )
-            sessions = training_sessions(table, keys, self.random_state)
+            sessions = training_sessions(work, keys, self.random_state)
             del keys
-            levels = table.levels(left, right)
+            levels = work.levels(left, right)
             model = fit_fellegi_sunter(
                 sessions,
-                table.levels(*sample),
+                work.levels(*sample),
                 sizes,
-                within_partition_pairs(table.partition),
+                within_partition_pairs(work.partition),
                 fallback_levels=levels,
             )
             self._fit_memo: FitMemo | None = FitMemo.of(
-                X, self._blocking_settings(), table, left, right, levels
+                X, self._blocking_settings(), table, collapsed, left, right, levels
             )
         self.column_plan_: ColumnPlan = column_plan
         logger.info("comparing %s", column_plan.kinds())
@@ -240,12 +243,22 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         """Block, score and cluster a prepared table; ``new`` / ``frozen_ids`` (per record in
         key order) restrict the work to new records for incremental matching; ``reused``
         carries fit's pairs and levels when this is the table fit saw."""
+        constraints = self._constraints(table)
+        collapsed = None
+        if new is None:  # incremental runs keep every record: existing groups are fixed
+            collapsed = reused.collapsed if reused is not None else collapse_identical(table)
+            reduced = collapsed.constraints(constraints)
+            if reduced is None:  # labels keep two identical records apart: no collapse
+                collapsed, reused = None, None
+            else:
+                constraints = reduced
+        work = collapsed.table if collapsed is not None else table
         with timer("blocking"):
             if reused is not None:
                 left, right = reused.left, reused.right
             else:
                 left, right = candidate_pairs(
-                    self.blocking_plan_, table.columns, table.partition, self.max_candidate_pairs
+                    self.blocking_plan_, work.columns, work.partition, self.max_candidate_pairs
                 )
             skipped = 0
             if new is not None:
@@ -257,20 +270,24 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             if reused is not None:
                 probability = self._probability_of_levels(reused.levels)
             else:
-                probability = self._probability(table, left, right)
+                probability = self._probability(work, left, right)
         with timer("clustering"):
             clusters = cluster(
-                len(table),
+                len(work),
                 left,
                 right,
                 probability,
                 self.threshold_,
-                score=lambda a, b: self._probability(table, a, b),
-                constraints=self._constraints(table),
+                score=lambda a, b: self._probability(work, a, b),
+                constraints=constraints,
                 frozen=frozen,
             )
+        if collapsed is not None:
+            clusters = collapsed.expand(clusters)
+            left, right = collapsed.full_positions(left), collapsed.full_positions(right)
+        folded = 0 if collapsed is None else collapsed.collapsed_records
         return self._result(
-            X, table, left, right, probability, clusters, timer.seconds, frozen_ids, skipped
+            X, table, left, right, probability, clusters, timer.seconds, frozen_ids, skipped, folded
         )
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -336,6 +353,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         seconds: dict[str, float],
         frozen_ids: np.ndarray | None = None,
         skipped_pairs: int = 0,
+        collapsed_records: int = 0,
     ) -> MatchResult:
         keys = table.keys.to_numpy()
         match_id = keys[clusters.group]
@@ -366,6 +384,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             records_in_duplicate_groups=int(group_sizes[group_sizes > 1].sum()),
             largest_group=int(group_sizes.max()),
             skipped_pairs=skipped_pairs,
+            collapsed_records=collapsed_records,
             model=self.model_kind_,
             seconds=seconds,
         )
