@@ -56,6 +56,7 @@ class FellegiSunterModel:
     prior: float
     iterations: int
     notes: tuple[str, ...] = field(default=())
+    links: tuple[Link, ...] = field(default=())
 
     @property
     def intercept(self) -> float:
@@ -67,12 +68,13 @@ class FellegiSunterModel:
         return [np.r_[np.log(m / u), 0.0] for m, u in zip(self.m, self.u, strict=True)]
 
     def partial_weights(self, levels: np.ndarray) -> np.ndarray:
-        """Per-column log Bayes factors ``log(m/u)`` for each pair; 0 where missing."""
-        return gather_weights(self.weight_tables(), levels)
+        """Per-column log Bayes factors ``log(m/u)`` for each pair (0 where missing), with
+        each link's correction in its second column."""
+        return gather_weights(self.weight_tables(), levels, self.links)
 
     def match_log_odds(self, levels: np.ndarray) -> np.ndarray:
         """Log-odds that each pair is a match."""
-        return summed_log_odds(self.intercept, self.weight_tables(), levels)
+        return summed_log_odds(self.intercept, self.weight_tables(), levels, self.links)
 
     def predict_proba(self, levels: np.ndarray) -> np.ndarray:
         """Match probability of each pair."""
@@ -86,6 +88,7 @@ class FellegiSunterModel:
             "prior": self.prior,
             "iterations": self.iterations,
             "notes": list(self.notes),
+            "links": [list(link) for link in self.links],
         }
 
     @classmethod
@@ -97,24 +100,103 @@ class FellegiSunterModel:
             prior=float(data["prior"]),
             iterations=int(data["iterations"]),
             notes=tuple(str(n) for n in data.get("notes", ())),
+            links=links_from_json(data.get("links", ())),
         )
 
 
-def gather_weights(tables: Sequence[np.ndarray], levels: np.ndarray) -> np.ndarray:
+Link = tuple[int, int, float]
+"""Two columns whose exact agreements go together among non-matches (a suburb and its
+postcode), and the log of how much more often they agree together than apart would say."""
+
+MIN_LINK_LIFT = 3.0  # agreeing together 3x more often than independence predicts
+_MIN_LINK_COUNT = 20
+
+
+def links_from_json(data: object) -> tuple[Link, ...]:
+    """Links as saved in a model file."""
+    return tuple((int(a), int(b), float(w)) for a, b, w in data)  # type: ignore[attr-defined]
+
+
+def gather_weights(
+    tables: Sequence[np.ndarray], levels: np.ndarray, links: Sequence[Link] = ()
+) -> np.ndarray:
     """The ``(pairs, columns)`` matrix of each pair's weight on each column."""
     weights = np.empty(levels.shape, dtype="float64")
     for col, table in enumerate(tables):
         weights[:, col] = table[levels[:, col]]
+    for a, b, log_lift in links:
+        weights[:, b] -= log_lift * ((levels[:, a] == 0) & (levels[:, b] == 0))
     return weights
 
 
-def summed_log_odds(intercept: float, tables: Sequence[np.ndarray], levels: np.ndarray) -> np.ndarray:
+def summed_log_odds(
+    intercept: float, tables: Sequence[np.ndarray], levels: np.ndarray, links: Sequence[Link] = ()
+) -> np.ndarray:
     """``intercept`` plus each pair's weights, summed column by column (a million pairs never
     need the pairs x columns weight matrix)."""
     log_odds = np.full(len(levels), intercept, dtype="float64")
     for col, table in enumerate(tables):
         log_odds += table[levels[:, col]]
+    for a, b, log_lift in links:
+        log_odds -= log_lift * ((levels[:, a] == 0) & (levels[:, b] == 0))
     return log_odds
+
+
+def agreement_lifts(random_levels: np.ndarray) -> np.ndarray:
+    """How many times more often two columns agree exactly together, among random pairs,
+    than independence predicts (smoothed by one; 1 on the diagonal is never used)."""
+    columns = random_levels.shape[1]
+    exact = random_levels == 0
+    # True matches among random pairs agree on nearly everything at once; left in, they make
+    # any two specific columns look dependent. A pair agreeing exactly on more than half of
+    # its present columns is taken for one and left out.
+    present = (random_levels != MISSING_LEVEL).sum(axis=1)
+    exact = exact[exact.sum(axis=1) * 2 <= present]
+    if len(exact) == 0:
+        return np.ones((columns, columns))
+    single = exact.sum(axis=0).astype("float64")
+    joint = exact.T.astype("float64") @ exact.astype("float64")
+    expected = np.outer(single, single) / len(exact)
+    lift = (joint + 1.0) / (expected + 1.0)
+    lift[joint < _MIN_LINK_COUNT] = 1.0  # too few joint agreements to tell
+    return lift
+
+
+def agreement_links(lift: np.ndarray) -> tuple[Link, ...]:
+    """Column pairs whose exact agreements go together among random (non-matching) pairs.
+
+    Fellegi-Sunter multiplies each column's evidence as if columns agreed independently; a
+    suburb and its postcode agree together as often as either agrees alone, so independence
+    counts one coincidence twice, and EM then takes "same suburb" for the match class
+    (measured on an address table: F1 0.004). The strongest dependencies form a forest
+    (Kruskal on the log lift, as Chow-Liu trees do); for each of its edges a pair agreeing
+    exactly on both columns gets back the log of the lift, so the joint agreement weighs what
+    it is worth. Lifts come from random pairs, smoothed by one.
+    """
+    columns = lift.shape[0]
+    edges = sorted(
+        (
+            (float(np.log(lift[a, b])), a, b)
+            for a in range(columns)
+            for b in range(a + 1, columns)
+            if lift[a, b] >= MIN_LINK_LIFT
+        ),
+        reverse=True,
+    )
+    root = list(range(columns))
+
+    def find(x: int) -> int:
+        while root[x] != x:
+            x = root[x]
+        return x
+
+    links = []
+    for log_lift, a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            root[rb] = ra
+            links.append((a, b, log_lift))
+    return tuple(links)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -158,6 +240,7 @@ class _SessionFit:
     share: float  # the session's match share (its own prior)
     matches: float  # expected matches among all the session's pairs
     converged: bool
+    free: np.ndarray  # the columns this session estimated
 
 
 def fit_fellegi_sunter(
@@ -178,12 +261,14 @@ def fit_fellegi_sunter(
             can estimate a column (a one-column table, say).
     """
     u = level_frequencies(random_levels, sizes, np.ones(len(random_levels)))
+    lift = agreement_lifts(random_levels)
+    links = agreement_links(lift)
     missing_share = [
         float((random_levels[:, c] == MISSING_LEVEL).mean()) if len(random_levels) else 0.0
         for c in range(len(sizes))
     ]
     notes: list[str] = []
-    fits = [_fit_session(s, u, sizes) for s in sessions if len(s.levels)]
+    fits = [_fit_session(s, u, sizes, links, lift) for s in sessions if len(s.levels)]
     m = _combined_m(fits, sizes)
     consistent = _consistent(fits, m, missing_share, notes)
     if len(consistent) < len(fits):
@@ -193,7 +278,7 @@ def fit_fellegi_sunter(
     if unestimated and fallback_levels is not None and len(fallback_levels):
         free = np.zeros(len(sizes), dtype=bool)
         free[unestimated] = True
-        whole = _em(fallback_levels, u, sizes, free, _initial_tables(sizes))
+        whole = _em(fallback_levels, u, sizes, free, _initial_tables(sizes), links)
         for c in unestimated:
             m[c] = whole.m[c]
         notes.append(
@@ -206,7 +291,7 @@ def fit_fellegi_sunter(
         if not f.converged:
             notes.append(f"the training session on column {f.column} did not converge")
     prior = _prior(fits, m, missing_share, total_pairs, notes)
-    return FellegiSunterModel(tuple(m), tuple(u), prior, len(fits), tuple(notes))
+    return FellegiSunterModel(tuple(m), tuple(u), prior, len(fits), tuple(notes), links)
 
 
 def _combined_m(fits: Sequence[_SessionFit], sizes: Sequence[int]) -> list[np.ndarray]:
@@ -214,7 +299,7 @@ def _combined_m(fits: Sequence[_SessionFit], sizes: Sequence[int]) -> list[np.nd
     square root of each session's matches (a large session counts more, never alone)."""
     m: list[np.ndarray] = []
     for col, size in enumerate(sizes):
-        estimates = [(f.m[col], f.matches) for f in fits if f.column != col and f.matches > 0]
+        estimates = [(f.m[col], f.matches) for f in fits if f.free[col] and f.matches > 0]
         if estimates:
             weights = np.sqrt([w for _, w in estimates])
             m.append(np.average(np.vstack([e for e, _ in estimates]), axis=0, weights=weights))
@@ -260,16 +345,26 @@ def _consistent(
     return [f for f, kept in zip(fits, keep, strict=True) if kept]
 
 
-def _fit_session(session: TrainingSession, u: list[np.ndarray], sizes: Sequence[int]) -> _SessionFit:
-    free = np.ones(len(sizes), dtype=bool)
+def _fit_session(
+    session: TrainingSession,
+    u: list[np.ndarray],
+    sizes: Sequence[int],
+    links: Sequence[Link],
+    lift: np.ndarray,
+) -> _SessionFit:
+    """EM on one session's pairs. Its key column is left out, and so is every column whose
+    agreement goes with the key's (a suburb in a session keyed on postcode): the session's
+    pairs agree on those by how they were chosen, not because they match."""
+    free = lift[session.column] < MIN_LINK_LIFT
     free[session.column] = False
-    result = _em(session.levels, u, sizes, free, _initial_tables(sizes))
+    result = _em(session.levels, u, sizes, free, _initial_tables(sizes), links)
     return _SessionFit(
         session.column,
         result.m,
         result.share,
         result.share * session.total_pairs,
         result.converged,
+        free,
     )
 
 
@@ -286,6 +381,7 @@ def _em(
     sizes: Sequence[int],
     free: np.ndarray,
     m: list[np.ndarray],
+    links: Sequence[Link] = (),
 ) -> _EMResult:
     """EM for ``m`` of the ``free`` columns and the match share, with ``u`` held fixed.
 
@@ -296,11 +392,15 @@ def _em(
     masked = patterns.copy()
     masked[:, ~free] = MISSING_LEVEL  # the session's own column says nothing here
     u_tables = [np.r_[np.log(t), 0.0] for t in u]
+    correction = np.zeros(len(masked))
+    for a, b, log_lift in links:
+        if free[a] and free[b]:
+            correction -= log_lift * ((masked[:, a] == 0) & (masked[:, b] == 0))
     share = _INITIAL_SESSION_PRIOR
     converged = False
     for _ in range(_MAX_ITERATIONS):
         m_tables = [np.r_[np.log(t), 0.0] for t in m]
-        log_odds = np.full(len(masked), np.log(share / (1.0 - share)))
+        log_odds = np.log(share / (1.0 - share)) + correction
         for col in np.flatnonzero(free):
             log_odds += m_tables[col][masked[:, col]] - u_tables[col][masked[:, col]]
         posterior = sigmoid(log_odds)

@@ -34,7 +34,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from .comparison import MISSING_LEVEL
-from .fellegi_sunter import gather_weights, sigmoid, summed_log_odds
+from .fellegi_sunter import Link, gather_weights, links_from_json, sigmoid, summed_log_odds
 
 PRIOR_SCALE = 1.0  # log-odds: how far the labels may move a weight before the prior resists
 
@@ -50,6 +50,7 @@ class LevelWeightClassifier:
 
     weights: tuple[np.ndarray, ...]
     intercept: float
+    links: tuple[Link, ...] = ()
 
     def weight_tables(self) -> list[np.ndarray]:
         """Weights per level with a trailing 0, so the missing level (-1) indexes it."""
@@ -57,15 +58,21 @@ class LevelWeightClassifier:
 
     def partial_weights(self, levels: np.ndarray) -> np.ndarray:
         """Each pair's weight on each column (its additive contribution to the log-odds)."""
-        return gather_weights(self.weight_tables(), levels)
+        return gather_weights(self.weight_tables(), levels, self.links)
 
     def predict_proba(self, levels: np.ndarray) -> np.ndarray:
         """Match probability of each pair."""
-        return sigmoid(summed_log_odds(self.intercept, self.weight_tables(), levels))
+        return sigmoid(
+            summed_log_odds(self.intercept, self.weight_tables(), levels, self.links)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready parameters."""
-        return {"weights": [w.tolist() for w in self.weights], "intercept": self.intercept}
+        return {
+            "weights": [w.tolist() for w in self.weights],
+            "intercept": self.intercept,
+            "links": [list(link) for link in self.links],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LevelWeightClassifier:
@@ -73,6 +80,7 @@ class LevelWeightClassifier:
         return cls(
             weights=tuple(np.asarray(w, dtype="float64") for w in data["weights"]),
             intercept=float(data["intercept"]),
+            links=links_from_json(data.get("links", ())),
         )
 
 
@@ -86,6 +94,7 @@ def fit_supervised(
     is_match: np.ndarray,
     start_weights: Sequence[np.ndarray],
     start_intercept: float,
+    links: Sequence[Link] = (),
 ) -> LevelWeightClassifier:
     """Fit level weights on labelled pairs, starting from (and pulled toward) a prior model.
 
@@ -94,6 +103,7 @@ def fit_supervised(
         is_match: their labels.
         start_weights: the unsupervised weight of each level, per column (closest first).
         start_intercept: the unsupervised log-odds before any column.
+        links: dependent column pairs and their corrections, kept as they are (an offset).
     """
     features, layout = _cumulative_features(levels, [len(w) for w in start_weights])
     prior = np.r_[start_intercept, _to_parameters(start_weights)]
@@ -102,9 +112,10 @@ def fit_supervised(
     design = np.c_[np.ones(len(features)), features]
     y = is_match.astype("float64")
     precision = 1.0 / PRIOR_SCALE**2
+    offset = summed_log_odds(0.0, [np.zeros(len(w) + 1) for w in start_weights], levels, links)
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        z = design @ theta
+        z = design @ theta + offset
         log_likelihood = np.logaddexp(0.0, z) - y * z
         difference = theta - prior
         value = float(log_likelihood.sum() + 0.5 * precision * (difference**2).sum())
@@ -117,6 +128,7 @@ def fit_supervised(
     return LevelWeightClassifier(
         weights=tuple(_from_parameters(theta[1:], [len(w) for w in start_weights])),
         intercept=float(theta[0]),
+        links=tuple(links),
     )
 
 

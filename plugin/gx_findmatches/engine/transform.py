@@ -184,6 +184,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             labelled.is_match,
             [weights[:-1] for weights in model.weight_tables()],
             model.intercept,
+            model.links,
         )
 
     @property
