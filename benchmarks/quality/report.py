@@ -182,7 +182,7 @@ def _markdown(payload: dict[str, Any]) -> str:
         lines.append(
             f"| {row['table']} | {_f(row['unsupervised'])} | {_f(row['splink'])} | "
             f"{_f(row['active_200'])} | {_f(row['random_200'])} | "
-            f"{row['estimate_text'] or '-'} | {_verdicts(row)} |"
+            f"{row['estimate_text'] or '-'} | {_verdicts(row).replace('|', chr(92) + '|')} |"
         )
     lines += [
         "",

@@ -9,6 +9,7 @@ results page (its Notes section is kept).
     python benchmarks/quality/run_quality.py --write-docs docs/quality.md --json quality.json
     python benchmarks/quality/run_quality.py --tables febrl3 rldata500 --configs unsupervised
     python benchmarks/quality/run_quality.py --engine-commit a1af0d5   # measure that engine
+    python benchmarks/quality/run_quality.py --from-json docs/quality.json   # rewrite the page
 
 ``--engine-commit`` measures ``plugin/`` as committed at that commit (exported with ``git
 archive`` into the cache), so a before/after comparison needs no checkout and ignores
@@ -33,7 +34,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.bench_common import machine, measure, versions  # noqa: E402
 from benchmarks.quality import gx_jobs, report, splink_peer  # noqa: E402
-from benchmarks.quality.tables import CACHE, LOADERS  # noqa: E402
+from benchmarks.quality.tables import CACHE, LOADERS, describe  # noqa: E402
 
 CONFIGS = ("unsupervised", "active", "random", "splink")
 
@@ -96,7 +97,15 @@ def main() -> None:
     parser.add_argument(
         "--engine-commit", default=None, help="measure plugin/ as committed at this commit"
     )
+    parser.add_argument(
+        "--from-json", type=Path, default=None, help="only rewrite --write-docs from this file"
+    )
     args = parser.parse_args()
+    if args.from_json:
+        report.write_docs(
+            args.write_docs or Path("docs/quality.md"), json.loads(args.from_json.read_text())
+        )
+        return
     exported = use_engine(args.engine_commit) if args.engine_commit else None
     started = time.perf_counter()
     meta = {
@@ -110,19 +119,10 @@ def main() -> None:
     tables: dict[str, Any] = {}
     results: dict[str, dict[str, Any]] = {}
     for name in args.tables:
-        table = LOADERS[name]()
-        sizes = table.truth.value_counts().to_numpy()
-        tables[name] = {
-            "rows": len(table.frame),
-            "columns": [c for c in table.frame.columns if c != table.key],
-            "entities": len(sizes),
-            "true_pairs": int((sizes * (sizes - 1) // 2).sum()),
-            "largest_entity": int(sizes.max()),
-            "partition": table.partition,
-            "description": table.description,
-            "source": table.source,
-            "licence": table.licence,
-        }
+        # Described in a fresh process too: a parent that loaded a big table would hand its
+        # peak RSS to every child it spawns (Linux keeps ru_maxrss across fork and exec).
+        tables[name] = measure(describe, name)
+        tables[name].pop("peak_mib", None)
         results[name] = {}
         for config in args.configs:
             tick = time.perf_counter()

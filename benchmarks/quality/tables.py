@@ -287,3 +287,20 @@ PERSON_TABLES = frozenset(
 def load(name: str) -> Table:
     """The table called ``name`` (a key of :data:`LOADERS`)."""
     return LOADERS[name]()
+
+
+def describe(name: str) -> dict[str, object]:
+    """Size, entities, true pairs and provenance of a table, for the results page."""
+    table = load(name)
+    sizes = table.truth.value_counts().to_numpy()
+    return {
+        "rows": len(table.frame),
+        "columns": [c for c in table.frame.columns if c != table.key],
+        "entities": len(sizes),
+        "true_pairs": int((sizes * (sizes - 1) // 2).sum()),
+        "largest_entity": int(sizes.max()),
+        "partition": table.partition,
+        "description": table.description,
+        "source": table.source,
+        "licence": table.licence,
+    }
