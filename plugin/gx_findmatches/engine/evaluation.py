@@ -22,6 +22,7 @@ Two kinds of figures, because they answer different questions:
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -132,6 +133,7 @@ def evaluate(
     levels = table.levels(labelled.left, labelled.right)
     y = labelled.is_match
     held_out = np.full(len(y), np.nan)
+    held_out_same = np.zeros(len(y), dtype=bool)
     folds = min(n_splits, n_sets)
     for train, test in GroupKFold(n_splits=folds).split(levels, y, groups=sets):
         subset = _subset(labelled, train)
@@ -141,6 +143,8 @@ def evaluate(
             else fitted.fellegi_sunter_
         )
         held_out[test] = model.predict_proba(levels[test])
+        groups = _groups_with(fitted, model, X, table)
+        held_out_same[test] = groups[labelled.left[test]] == groups[labelled.right[test]]
     threshold = fitted.threshold_
     predicted = held_out >= threshold
     tp = int((predicted & y).sum())
@@ -178,9 +182,26 @@ def evaluate(
         labelled_matches=int(y.sum()),
         labeling_sets=n_sets,
         folds=folds,
-        end_to_end=_group_estimate(scored, held_out, y, proposed, sets, fitted.random_state),
+        end_to_end=_group_estimate(
+            scored, held_out, held_out_same, y, proposed, sets, fitted.random_state
+        ),
         notes=[BLOCKING_NOTE, GROUP_NOTE],
     )
+
+
+def _groups_with(fitted: FindMatches, model: Any, X: pd.DataFrame, table: Any) -> np.ndarray:
+    """Each record's group (in key order) when ``fitted`` scores with ``model`` instead: the
+    whole run (blocking, scoring, clustering) as the held-out fold's labels would see it.
+    Labels are not enforced here, since the held-out ones must not steer their own test."""
+    fold = copy.copy(fitted)
+    fold.classifier_ = model if model is not fitted.fellegi_sunter_ else None
+    fold.enforce_provided_labels = False
+    fold._fit_memo = None
+    frame = fold.match(X).frame
+    group_of = pd.Series(
+        pd.factorize(frame["match_id"])[0], index=frame[fitted.primary_key].astype(str).to_numpy()
+    )
+    return group_of.loc[table.keys.astype(str)].to_numpy()
 
 
 def _subset(labelled: LabeledPairs, rows: np.ndarray) -> LabeledPairs:
@@ -227,11 +248,16 @@ def _scored_pairs(fitted: FindMatches, table: Any, result: Any) -> _ScoredPairs:
 def _group_estimate(
     scored: _ScoredPairs,
     held_out: np.ndarray,
+    held_out_same: np.ndarray,
     y: np.ndarray,
     proposed: np.ndarray,
     sets: np.ndarray,
     seed: int,
 ) -> GroupQualityEstimate:
+    """Pairwise precision/recall/F1 of the final groups, by cell (probability band x grouped
+    together or not): each cell's match rate comes from the held-out labelled pairs that fell
+    in it under their fold's run, shrunk toward the rate of all held-out pairs with the same
+    grouping; the table's pair counts per cell turn rates into expected pair counts."""
     if y.sum() < MIN_LABELLED_MATCHES or (~y).sum() < MIN_LABELLED_NON_MATCHES:
         return GroupQualityEstimate(
             None,
@@ -243,31 +269,32 @@ def _group_estimate(
             f"non-matching labelled pairs (need {MIN_LABELLED_MATCHES} of each); label "
             f"another round of sets",
         )
-    table_band = np.digitize(_logit(scored.probability), _BAND_EDGES)
-    label_band = np.digitize(_logit(held_out), _BAND_EDGES)
     bands = len(_BAND_EDGES) + 1
-    predicted_pairs = int(scored.same_group.sum())
-    counts_same = np.bincount(table_band[scored.same_group], minlength=bands)
-    counts_all = np.bincount(table_band, minlength=bands)
-    model_rate = np.bincount(table_band, weights=scored.probability, minlength=bands) / np.maximum(
-        counts_all, 1
-    )
+    table_cell = np.digitize(_logit(scored.probability), _BAND_EDGES) + bands * scored.same_group
+    label_cell = np.digitize(_logit(held_out), _BAND_EDGES) + bands * held_out_same
+    counts = np.bincount(table_cell, minlength=2 * bands).astype("float64")
+    grouped = np.arange(2 * bands) >= bands
 
     def estimate(rows: np.ndarray) -> tuple[float, float, float]:
-        n_labels = np.bincount(label_band[rows], minlength=bands)
-        matches = np.bincount(label_band[rows], weights=y[rows], minlength=bands)
-        rate = (matches + _PSEUDO_LABELS * model_rate) / (n_labels + _PSEUDO_LABELS)
-        true_positives = float((counts_same * rate).sum())
-        found = float((counts_all * rate).sum())
+        n_labels = np.bincount(label_cell[rows], minlength=2 * bands)
+        matches = np.bincount(label_cell[rows], weights=y[rows], minlength=2 * bands)
+        pooled = np.array(
+            [
+                (matches[grouped == g].sum() + 0.5) / (n_labels[grouped == g].sum() + 1.0)
+                for g in (False, True)
+            ]
+        )[grouped.astype(int)]
+        rate = (matches + _PSEUDO_LABELS * pooled) / (n_labels + _PSEUDO_LABELS)
+        true_positives = float((counts * rate)[grouped].sum())
+        predicted = float(counts[grouped].sum())
         matched_rows = rows[y[rows]]
         reach = float(proposed[matched_rows].mean()) if len(matched_rows) else 1.0
-        true_pairs = found / max(reach, 1e-3)
-        precision = true_positives / predicted_pairs if predicted_pairs else 1.0
+        true_pairs = float((counts * rate).sum()) / max(reach, 1e-3)
+        precision = true_positives / predicted if predicted else 1.0
         recall = true_positives / true_pairs if true_pairs > 0 else 1.0
         return precision, recall, _f1(precision, recall)
 
-    everything = np.arange(len(y))
-    precision, recall, f1 = estimate(everything)
+    precision, recall, f1 = estimate(np.arange(len(y)))
     rng = np.random.default_rng(seed)
     members = [np.flatnonzero(sets == s) for s in range(int(sets.max()) + 1)]
     draws = []

@@ -103,32 +103,45 @@ def fit_supervised(
         is_match: their labels.
         start_weights: the unsupervised weight of each level, per column (closest first).
         start_intercept: the unsupervised log-odds before any column.
-        links: dependent column pairs and their corrections, kept as they are (an offset).
+        links: dependent column pairs and their corrections, learnt again like the weights.
     """
     features, layout = _cumulative_features(levels, [len(w) for w in start_weights])
-    prior = np.r_[start_intercept, _to_parameters(start_weights)]
-    lower = np.r_[-np.inf, layout.lower_bounds]
-    prior = np.maximum(prior, lower)  # the start model's increments are >= 0 already
-    design = np.c_[np.ones(len(features)), features]
+    # each link's correction is a parameter too (at most 0), so labels can undo a wrong one
+    link_features = np.array(
+        [(levels[:, a] == 0) & (levels[:, b] == 0) for a, b, _ in links], dtype="float64"
+    ).reshape(len(links), len(levels)).T
+    prior = np.r_[
+        start_intercept, _to_parameters(start_weights), [-log_lift for _, _, log_lift in links]
+    ]
+    lower = np.r_[-np.inf, layout.lower_bounds, np.full(len(links), -np.inf)]
+    upper = np.r_[np.full(1 + len(layout.lower_bounds), np.inf), np.zeros(len(links))]
+    prior = np.clip(prior, lower, upper)  # the start model already keeps these bounds
+    design = np.c_[np.ones(len(features)), features, link_features]
     y = is_match.astype("float64")
     precision = 1.0 / PRIOR_SCALE**2
-    offset = summed_log_odds(0.0, [np.zeros(len(w) + 1) for w in start_weights], levels, links)
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        z = design @ theta + offset
+        z = design @ theta
         log_likelihood = np.logaddexp(0.0, z) - y * z
         difference = theta - prior
         value = float(log_likelihood.sum() + 0.5 * precision * (difference**2).sum())
         gradient = design.T @ (sigmoid(z) - y) + precision * difference
         return value, gradient
 
-    bounds = [(None if np.isinf(low) else float(low), None) for low in lower]
+    bounds = [
+        (None if np.isinf(low) else float(low), None if np.isinf(high) else float(high))
+        for low, high in zip(lower, upper, strict=True)
+    ]
     fitted = minimize(loss, prior, jac=True, method="L-BFGS-B", bounds=bounds)
     theta = fitted.x
+    sizes = [len(w) for w in start_weights]
+    n_weights = 1 + len(layout.lower_bounds)
     return LevelWeightClassifier(
-        weights=tuple(_from_parameters(theta[1:], [len(w) for w in start_weights])),
+        weights=tuple(_from_parameters(theta[1:n_weights], sizes)),
         intercept=float(theta[0]),
-        links=tuple(links),
+        links=tuple(
+            (a, b, float(-value)) for (a, b, _), value in zip(links, theta[n_weights:], strict=True)
+        ),
     )
 
 

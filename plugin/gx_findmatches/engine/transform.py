@@ -137,20 +137,24 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
                 plan, work.columns, work.partition, self.max_candidate_pairs, keys
             )
         with timer("unsupervised model"):
-            sizes = [level_count(c.spec.kind) for c in work.columns]
+            # The model learns from every record, copies included (they are true matches and
+            # set the prior); blocking and scoring work on the representatives only.
+            sizes = [level_count(c.spec.kind) for c in table.columns]
             sample = random_pairs(
-                len(work),
-                int(np.clip(_RANDOM_PAIRS_PER_RECORD * len(work), *_RANDOM_PAIRS_BOUNDS)),
+                len(table),
+                int(np.clip(_RANDOM_PAIRS_PER_RECORD * len(table), *_RANDOM_PAIRS_BOUNDS)),
                 self.random_state,
             )
-            sessions = training_sessions(work, keys, self.random_state)
+            if collapsed.collapsed_records:
+                keys = KeyCodes(table.columns, table.partition)
+            sessions = training_sessions(table, keys, self.random_state)
             del keys
             levels = work.levels(left, right)
             model = fit_fellegi_sunter(
                 sessions,
-                work.levels(*sample),
+                table.levels(*sample),
                 sizes,
-                within_partition_pairs(work.partition),
+                within_partition_pairs(table.partition),
                 fallback_levels=levels,
             )
             self._fit_memo: FitMemo | None = FitMemo.of(
