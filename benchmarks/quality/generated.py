@@ -229,3 +229,183 @@ def load_partitioned(people: int = 6000) -> Table:
         "persons in 5 countries (partition column), look-alikes across countries",
         "as common_names; 10 % of people have a same-name, same-year twin in another country",
     )
+
+
+WORDS = _words(
+    "query queries database databases distributed parallel efficient scalable adaptive "
+    "optimization processing index indexing stream streams xml relational semantic web data "
+    "mining learning model models transaction transactions storage management system systems "
+    "approach framework evaluation join joins graph graphs cache caching spatial temporal "
+    "approximate probabilistic uncertain integration schema matching views materialized "
+    "workload benchmark peer networks sensor mobile privacy secure ranking top-k search "
+    "keyword similarity clustering sampling estimation cost-based analysis"
+)
+VENUES = {
+    "international conference on management of data": "sigmod",
+    "very large data bases": "vldb",
+    "international conference on data engineering": "icde",
+    "acm transactions on database systems": "tods",
+    "the vldb journal": "vldb j.",
+    "sigmod record": "sigmod rec.",
+    "principles of database systems": "pods",
+    "extending database technology": "edbt",
+}
+
+
+def _authors(people: np.ndarray, initials: np.ndarray) -> list[str]:
+    """', '-joined author lists; where ``initials`` is set, given names become 'J.'."""
+    return [
+        ", ".join(f"{n.split()[0][0]}. {n.split()[1]}" if short else n for n in names)
+        for names, short in zip(people, initials, strict=True)
+    ]
+
+
+def load_bibliographic(papers: int = 4000) -> Table:
+    """Papers (title, authors, venue, year) as two libraries list them: venue full or
+    abbreviated, authors with initials or truncated, titles re-cased or cut short; 8 % of papers
+    have a sequel by the same authors with a two-word different title (a different paper)."""
+    rng = np.random.default_rng(SEED + 3)
+    pool = np.array([f"{g} {s}" for g in GIVEN for s in SURNAMES])[
+        rng.choice(len(GIVEN) * len(SURNAMES), 300, replace=False)
+    ]
+    words = rng.choice(WORDS, (papers, 10))
+    length = rng.integers(5, 11, papers)
+    sequels = np.flatnonzero(rng.random(papers) < 0.08)
+    originals = pd.DataFrame(
+        {
+            "entity": np.arange(papers),
+            "words": [list(w[:k]) for w, k in zip(words, length, strict=True)],
+            "people": [
+                list(rng.choice(pool, k, replace=False)) for k in rng.integers(1, 6, papers)
+            ],
+            "venue": rng.choice(list(VENUES), papers),
+            "year": rng.integers(1990, 2006, papers),
+        }
+    )
+    sequel = originals.iloc[sequels].copy()
+    sequel["entity"] = np.arange(papers, papers + len(sequels))
+    sequel["words"] = [w[:-2] + list(rng.choice(WORDS, 2)) for w in sequel["words"]]
+    sequel["year"] = sequel["year"] + 1
+    frame = _duplicate(pd.concat([originals, sequel], ignore_index=True), 0.25, rng)
+    copy = frame["is_copy"].to_numpy()
+    n = len(frame)
+    cut = copy & (rng.random(n) < 0.1)
+    frame["title"] = [
+        " ".join(w[:-1] if c else w) for w, c in zip(frame["words"], cut, strict=True)
+    ]
+    frame["title"] = typo(frame["title"], copy & (rng.random(n) < 0.2), rng)
+    capital = ~copy | (rng.random(n) < 0.5)
+    frame["title"] = frame["title"].where(~capital, frame["title"].str.capitalize())
+    truncated = copy & (rng.random(n) < 0.1)
+    people = [
+        p[:-1] if t and len(p) > 1 else p for p, t in zip(frame["people"], truncated, strict=True)
+    ]
+    frame["authors"] = _authors(np.array(people, dtype=object), copy & (rng.random(n) < 0.4))
+    short = copy & (rng.random(n) < 0.5)
+    frame["venue"] = frame["venue"].where(~short, frame["venue"].map(VENUES))
+    off = copy & (rng.random(n) < 0.05)
+    frame["year"] = (frame["year"] + np.where(off, 1, 0)).astype("Int64")
+    _missing(frame, "year", 0.05, rng)
+    _missing(frame, "authors", 0.05, rng)
+    frame = frame[["entity", "is_copy", "title", "authors", "venue", "year"]].copy()
+    return _table(
+        frame,
+        "paper_id",
+        None,
+        "papers: title, authors, venue, year; 8 % have a same-author sequel (a different paper)",
+        "venue abbreviated 50 %, initials 40 %, last author dropped 10 %, title typo 20 %, "
+        "last title word dropped 10 %, year +1 5 %, missing year/authors 5 %",
+    )
+
+
+BRANDS = _words(
+    "sony samsung lg philips panasonic bosch dell hp lenovo asus acer canon nikon logitech jbl "
+    "bose xiaomi huawei toshiba sharp tefal braun dyson garmin sennheiser"
+)
+CATEGORIES = [
+    "wireless headphones",
+    "bluetooth speaker",
+    "laptop",
+    "monitor",
+    "smart tv",
+    "digital camera",
+    "vacuum cleaner",
+    "coffee machine",
+    "smartwatch",
+    "tablet",
+    "external hard drive",
+    "wifi router",
+]
+SIZES = _words("32gb 64gb 128gb 256gb 512gb 1tb 24in 27in 32in 55in 65in")
+COLOURS = _words("black white silver blue red grey")
+EXTRAS = ["new", "genuine", "uk version", "2024 edition", "with warranty", "fast delivery"]
+
+
+def load_products(models: int = 1600) -> Table:
+    """Products (long title, brand, price) from two shops. Each model comes in 1-4 variants
+    (size or colour) that are different products with near-identical titles; 25 % of
+    products are listed again with words moved, the model code rewritten or extra words."""
+    rng = np.random.default_rng(SEED + 4)
+    variants = rng.integers(1, 5, models)
+    model = np.repeat(np.arange(models), variants)
+    n0 = len(model)
+    code = np.array(
+        [
+            f"{a}{b}-{d}"
+            for a, b, d in zip(
+                rng.choice(LETTERS, models),
+                rng.choice(LETTERS, models),
+                rng.integers(100, 9999, models),
+                strict=True,
+            )
+        ]
+    )
+    base_price = np.round(np.exp(rng.normal(5, 1, models)), 2)
+    originals = pd.DataFrame(
+        {
+            "entity": np.arange(n0),
+            "brand": np.array(BRANDS)[rng.integers(0, len(BRANDS), models)][model],
+            "code": code[model],
+            "category": np.array(CATEGORIES)[rng.integers(0, len(CATEGORIES), models)][model],
+            "size": rng.choice(SIZES, n0),
+            "colour": rng.choice(COLOURS, n0),
+            "price": base_price[model] * rng.uniform(0.8, 1.3, n0),
+        }
+    )
+    frame = _duplicate(originals, 0.25, rng)
+    copy = frame["is_copy"].to_numpy()
+    n = len(frame)
+    code_text = frame["code"].where(
+        ~(copy & (rng.random(n) < 0.4)), frame["code"].str.replace("-", "")
+    )
+    colour = frame["colour"].where(~(copy & (rng.random(n) < 0.2)), "")
+    extra = np.where(copy & (rng.random(n) < 0.3), rng.choice(EXTRAS, n), "")
+    brand_last = copy & (rng.random(n) < 0.3)
+    head = np.where(brand_last, "", frame["brand"] + " ")
+    tail = np.where(brand_last, " - " + frame["brand"], "")
+    title = (
+        head
+        + code_text
+        + " "
+        + frame["category"]
+        + " "
+        + frame["size"]
+        + " "
+        + colour
+        + " "
+        + extra
+        + tail
+    )
+    frame["title"] = typo(title.str.split().str.join(" "), copy & (rng.random(n) < 0.15), rng)
+    frame["brand"] = frame["brand"].mask(copy & (rng.random(n) < 0.15))
+    jitter = np.where(copy, rng.uniform(0.95, 1.05, n), 1.0)
+    frame["price"] = (frame["price"] * jitter).round(2).mask(copy & (rng.random(n) < 0.05))
+    frame = frame[["entity", "is_copy", "title", "brand", "price"]].copy()
+    return _table(
+        frame,
+        "product_id",
+        None,
+        "products: long title, brand, price; size/colour variants are different products",
+        "brand moved to the end 30 %, code without hyphen 40 %, colour dropped 20 %, extra "
+        "words 30 %, title typo 15 %, brand missing 15 %, price +-5 %, missing price 5 %",
+    )

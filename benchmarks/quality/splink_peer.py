@@ -196,6 +196,50 @@ def _addresses(table: Table) -> Model:
     )
 
 
+def _bibliographic(table: Table) -> Model:
+    """Titles and authors fuzzy, venue exact with term frequencies, year within one; blocking on
+    a lower-cased title prefix (the docs' advice: block on a derived column)."""
+    import splink.comparison_library as cl
+
+    frame = table.frame.copy()
+    frame["year"] = frame["year"].astype("string")
+    frame["title_prefix"] = frame["title"].str.lower().str[:12]
+    return Model(
+        frame,
+        [
+            cl.JaroWinklerAtThresholds("title", [0.94, 0.85]),
+            cl.JaroWinklerAtThresholds("authors", [0.9, 0.7]),
+            cl.ExactMatch("venue").configure(term_frequency_adjustments=True),
+            cl.LevenshteinAtThresholds("year", [1]),
+        ],
+        [["title_prefix"], ["year", "venue"], ["authors", "year"]],
+        [["title", "year"]],
+        [["year", "venue"], ["title_prefix"]],
+    )
+
+
+def _products(table: Table) -> Model:
+    """Long titles: Jaro-Winkler on the whole title and the intersection of its word sets (the
+    docs' advice for token lists); brand exact with term frequencies. Splink has no numeric
+    difference comparison for prices, so price is left out."""
+    import splink.comparison_library as cl
+
+    frame = table.frame.drop(columns=["price"]).copy()
+    frame["title_words"] = frame["title"].str.lower().str.split()
+    frame["title_prefix"] = frame["title"].str.lower().str[:10]
+    return Model(
+        frame,
+        [
+            cl.JaroWinklerAtThresholds("title", [0.94, 0.85]),
+            cl.ArrayIntersectAtSizes("title_words", [5, 4, 3]),
+            cl.ExactMatch("brand").configure(term_frequency_adjustments=True),
+        ],
+        [["brand"], ["title_prefix"]],
+        [["title"]],
+        [["brand"], ["title_prefix"]],
+    )
+
+
 MODELS: dict[str, Callable[[Table], Model]] = {
     "febrl3": _febrl3,
     "rldata500": _rldata,
@@ -205,6 +249,8 @@ MODELS: dict[str, Callable[[Table], Model]] = {
     "common_names": _persons,
     "addresses": _addresses,
     "partitioned": _persons,
+    "bibliographic": _bibliographic,
+    "products": _products,
 }
 
 

@@ -10,7 +10,8 @@ straight from the archive: nothing is built or installed. Generated tables live 
 The shapes differ on purpose: FEBRL3 (wide person records), RLdata (names split over two
 columns, birth date as three numbers), PatentsView (hundreds of mentions per inventor, list
 columns), Fodors-Zagat (businesses from two guides), and generated tables with common names,
-addresses only, and a partition column.
+addresses only, a partition column, bibliographic records and long product titles (py-
+entitymatching's DBLP/ACM tables ship no complete truth, so bibliographic data is generated).
 """
 
 from __future__ import annotations
@@ -295,6 +296,8 @@ LOADERS: dict[str, Callable[[], Table]] = {
     "common_names": generated.load_common_names,
     "addresses": generated.load_addresses,
     "partitioned": generated.load_partitioned,
+    "bibliographic": generated.load_bibliographic,
+    "products": generated.load_products,
 }
 
 #: Tables of people, where the done-when target asks active-200 F1 >= 0.97.
