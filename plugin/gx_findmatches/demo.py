@@ -104,6 +104,7 @@ def _text(report: dict[str, Any], out_dir: Path) -> str:
         f"   AUPRC {estimate['area_under_pr_curve']:.4f}, precision {estimate['precision']:.4f}, "
         f"recall {estimate['recall']:.4f}, end-to-end recall "
         f"{estimate['end_to_end_recall']:.4f}",
+        f"   final groups, whole table: {_group_line(estimate['end_to_end'])}",
         f"   top columns: {', '.join(list(estimate['column_importances'])[:3])}",
         "3. supervised (with those labels):",
         f"   pairwise precision {second['precision']:.4f}, recall {second['recall']:.4f}, "
@@ -114,3 +115,13 @@ def _text(report: dict[str, Any], out_dir: Path) -> str:
         + ", summary.json",
     ]
     return "\n".join(lines)
+
+
+def _group_line(groups: dict[str, object]) -> str:
+    """The end-to-end estimate of the final groups, or why there is none."""
+    if groups["f1"] is None:
+        return str(groups["status"])
+    return (
+        f"F1 {groups['f1']:.4f} [{groups['f1_low']:.4f}, {groups['f1_high']:.4f}] "
+        f"(precision {groups['precision']:.4f}, recall {groups['recall']:.4f})"
+    )

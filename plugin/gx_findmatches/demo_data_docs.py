@@ -4,9 +4,11 @@
    ``expectations/febrl_people.json``): fuzzy-duplicate, group-size and consistency checks,
    one of them failing on purpose.
 2. The AWS Glue tutorial replayed on the Pima Indians diabetes table with ``Outcome`` as the
-   label (``expectations/pima_label_boundary.json``): matched *with* ``Outcome`` as the
-   partition, every group keeps one outcome (passes); matched *without* it, some group crosses
-   the label boundary (fails). Both appear in Data Docs side by side.
+   label (``expectations/pima_label_boundary.json``), with 30 patients entered again under the
+   other outcome (Pima's own patients are all different): matched *with* ``Outcome`` as the
+   partition, every group keeps one outcome (passes); matched *without* it, the re-entered
+   patients join their originals across the label boundary (fails). Both appear in Data Docs
+   side by side.
 
 The shipped files live at the repository root, so the demo runs from a clone (the README's
 install is editable); it looks in the current folder first, then beside the package source.
@@ -37,12 +39,12 @@ def run_data_docs_demo(out_dir: Path, febrl3: Any) -> dict[str, Any]:
     """Run both checkpoints in a GX project under ``out_dir``; return their outcomes."""
     from .checkpoints import run_checkpoint_file, run_suite_checkpoint
     from .datasets.pima import PRIMARY_KEY as PIMA_KEY
-    from .datasets.pima import load_pima
+    from .datasets.pima import load_pima_with_reentries
 
     project = out_dir / "gx_project"
     people = write_table(febrl3, out_dir / "febrl3.csv")
     febrl = run_checkpoint_file(project, shipped_file("checkpoints", "febrl_people.json"), people)
-    pima = write_table(load_pima(), out_dir / "pima_indians_diabetes.csv")
+    pima = write_table(load_pima_with_reentries(), out_dir / "pima_indians_diabetes.csv")
     tutorial = run_suite_checkpoint(
         project,
         pima,

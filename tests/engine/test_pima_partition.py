@@ -1,26 +1,17 @@
 """The Glue tutorial's table: with ``Outcome`` as the partition, no group crosses it.
 
-Pima has no duplicates of its own, so 30 of its rows are copied with a new key and the other
+Pima has no duplicates of its own; the demo's table re-enters 30 patients with the other
 ``Outcome``: without the partition those copies join their originals across the outcome.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 from gx_findmatches import FindMatches
-from gx_findmatches.datasets.pima import LABEL_COLUMN, PRIMARY_KEY, load_pima
-
-
-def _with_flipped_copies() -> pd.DataFrame:
-    pima = load_pima()
-    copies = pima.head(30).copy()
-    copies[PRIMARY_KEY] = copies[PRIMARY_KEY].astype(int) + 100_000
-    copies[LABEL_COLUMN] = 1 - copies[LABEL_COLUMN].astype(int)
-    return pd.concat([pima, copies], ignore_index=True)
+from gx_findmatches.datasets.pima import LABEL_COLUMN, PRIMARY_KEY, load_pima_with_reentries
 
 
 def crossing_groups(partition_by: str | None) -> int:
-    table = _with_flipped_copies()
+    table = load_pima_with_reentries()
     matched = FindMatches(primary_key=PRIMARY_KEY, partition_by=partition_by).fit_transform(table)
     assert len(matched) == len(table) == 562
     return int((matched.groupby("match_id")[LABEL_COLUMN].nunique() > 1).sum())

@@ -22,7 +22,7 @@ from great_expectations.expectations.row_conditions import Column
 from gx_findmatches import write_table
 from gx_findmatches.checkpoints import suite_from_file
 from gx_findmatches.datasets.febrl import PRIMARY_KEY, labels_from_truth, true_entities
-from gx_findmatches.datasets.pima import load_pima
+from gx_findmatches.datasets.pima import load_pima_with_reentries
 from gx_findmatches.gx import __all__ as gx_exports
 from gx_findmatches.gx.metrics import match_result
 from gx_helpers import exception_messages, new_project
@@ -121,7 +121,7 @@ def people_runs(project: tuple[Any, Path], people: pd.DataFrame, spark: Any) -> 
 @pytest.fixture(scope="module")
 def pima_runs(project: tuple[Any, Path], spark: Any) -> dict[str, Any]:
     context, _ = project
-    pima = load_pima()
+    pima = load_pima_with_reentries()
     frames = {"spark": spark.createDataFrame(pima), "pandas": pima}
     return _run_suite(context, SUITES / "pima_label_boundary.json", "pima", frames)
 

@@ -187,6 +187,15 @@ def print_report(report: QualityReport, as_json: bool) -> None:
         "end_to_end_recall",
     ):
         print(f"{key:<22}{data[key]:.4f}")
+    groups = data["end_to_end"]
+    if groups["f1"] is None:
+        print(f"{'final groups':<22}{groups['status']}")
+    else:
+        print(
+            f"{'final groups':<22}precision {groups['precision']:.4f}  recall "
+            f"{groups['recall']:.4f}  F1 {groups['f1']:.4f} "
+            f"[{groups['f1_low']:.4f}, {groups['f1_high']:.4f}] (whole table, estimated)"
+        )
     print(f"{'confusion_matrix':<22}{data['confusion_matrix']}")
     print("column_importances")
     for column, share in data["column_importances"].items():

@@ -22,6 +22,8 @@ import pandas as pd
 PRIMARY_KEY = "recordID"
 LABEL_COLUMN = "Outcome"
 _FILE = "pima_indians_diabetes_mass.csv"
+REENTERED = 30
+REENTERED_KEY_OFFSET = 100_000
 
 
 def load_pima() -> pd.DataFrame:
@@ -29,3 +31,19 @@ def load_pima() -> pd.DataFrame:
     source = files("gx_findmatches.datasets").joinpath("data", _FILE)
     with source.open("r", encoding="utf-8") as stream:
         return pd.read_csv(stream)
+
+
+def load_pima_with_reentries() -> pd.DataFrame:
+    """The table plus its first 30 patients entered again (``recordID`` + 100,000) with the
+    other ``Outcome``: a data-entry slip the label boundary exists for.
+
+    Pima holds 532 different patients, so a sound matcher finds no duplicates and no group can
+    cross the label (the tutorial's matches were false ones). The re-entered rows are true
+    duplicates whose outcome differs: unpartitioned, they join their originals across the
+    label; with ``Outcome`` as the partition they cannot.
+    """
+    pima = load_pima()
+    again = pima.head(REENTERED).copy()
+    again[PRIMARY_KEY] = again[PRIMARY_KEY].astype("int64") + REENTERED_KEY_OFFSET
+    again[LABEL_COLUMN] = 1 - again[LABEL_COLUMN].astype("int64")
+    return pd.concat([pima, again], ignore_index=True)

@@ -39,7 +39,7 @@ _COSTING_ROWS = 200_000  # above this many records, two-column keys are costed o
 # Blocking key transforms per column kind.
 _KEY_FAMILIES: dict[str, tuple[str, ...]] = {
     "name": ("exact", "soundex", "metaphone", "prefix3"),
-    "text": ("exact", "sorted_tokens", "first_token", "prefix5"),
+    "text": ("exact", "sorted_tokens", "first_token", "prefix5", "code_token"),
     "code": ("exact", "prefix3", "suffix3"),
     "date": ("exact", "unordered_day_month", "year_month"),
     "number": ("exact",),
@@ -58,7 +58,19 @@ def _unordered_day_month(v: str) -> str:
     return v[:4] + day_month[0] + day_month[1]
 
 
+def _code_token(v: str) -> str:
+    """The first word holding a digit, letters and digits only (``am-3186`` -> ``am3186``):
+    product and part codes inside titles, which identify an item better than its words."""
+    for token in v.split():
+        if any(ch.isdigit() for ch in token):
+            code = "".join(ch for ch in token if ch.isalnum())
+            if len(code) >= 4:
+                return code
+    return ""
+
+
 _KEY_FUNCTIONS: dict[str, Callable[[str], str]] = {
+    "code_token": _code_token,
     "exact": lambda v: v,
     "soundex": lambda v: jellyfish.soundex(v) if v else "",
     "metaphone": lambda v: jellyfish.metaphone(v) if v else "",

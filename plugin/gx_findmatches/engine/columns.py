@@ -118,6 +118,12 @@ def plan_columns(
             continue
         kind, why = infer_kind(values, present, distinct)
         compared.append(ColumnSpec(name, kind, f"inferred: {why}"))
+    constant = [name for name, why in excluded.items() if why.startswith("constant")]
+    if not compared and constant:
+        # Every record is the same on every column: they are one entity, not an error.
+        for name in constant:
+            del excluded[name]
+            compared.append(ColumnSpec(name, "categorical", "constant, kept: nothing else varies"))
     if not compared:
         raise ColumnError(
             "no column is left to compare"

@@ -111,6 +111,7 @@ postcode), and the log of how much more often they agree together than apart wou
 MIN_LINK_LIFT = 3.0  # agreeing together 3x more often than independence predicts
 _MIN_LINK_COUNT = 20
 _COMMON_AGREEMENT = 0.2
+_SURE_NON_MATCH = 0.05  # random pairs the first model doubts are left out of the lifts
 
 
 def links_from_json(data: object) -> tuple[Link, ...]:
@@ -288,7 +289,7 @@ def fit_fellegi_sunter(
     # non-matches, among which column dependence is then measured for pass 2.
     lift = agreement_lifts(random_levels)
     first = _fit_passes(sessions, u, sizes, (), lift, missing_share, total_pairs, fallback_levels)
-    non_match = 1.0 - first.predict_proba(random_levels)
+    non_match = (first.predict_proba(random_levels) < _SURE_NON_MATCH).astype("float64")
     links = agreement_links(agreement_lifts(random_levels, non_match))
     if not links:
         return first
@@ -324,7 +325,10 @@ def _fit_passes(
             f"{len(unestimated)} column(s) estimated by EM over all candidate pairs, since no "
             f"training session could leave them out"
         )
-    m = [_initial_m(size) if np.isnan(table).any() else table for table, size in zip(m, sizes)]
+    m = [
+        _initial_m(size) if np.isnan(table).any() else table
+        for table, size in zip(m, sizes, strict=True)
+    ]
     m = [_monotone(table, u_table) for table, u_table in zip(m, u, strict=True)]
     for f in fits:
         if not f.converged:
@@ -444,7 +448,7 @@ def _em(
             log_odds += m_tables[col][masked[:, col]] - u_tables[col][masked[:, col]]
         posterior = sigmoid(log_odds)
         new_m = level_frequencies(masked, sizes, posterior * counts)
-        new_m = [new if free[c] else old for c, (new, old) in enumerate(zip(new_m, m))]
+        new_m = [new if free[c] else old for c, (new, old) in enumerate(zip(new_m, m, strict=True))]
         new_share = float(np.clip((posterior * counts).sum() / counts.sum(), 1e-9, 1 - 1e-9))
         change = max(
             abs(new_share - share),

@@ -141,9 +141,7 @@ class _Neighbours:
         ).sort_values("probability", ascending=False, kind="stable")
         self._by_record = frame.groupby("record")
 
-    def grow(
-        self, seed: list[int], used: np.ndarray, taken: list[int], room: int
-    ) -> list[int]:
+    def grow(self, seed: list[int], used: np.ndarray, taken: list[int], room: int) -> list[int]:
         """The seed records plus their strongest unused neighbours, breadth first, at most
         ``room`` records in all."""
         members = list(seed[:room])

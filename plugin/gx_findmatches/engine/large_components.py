@@ -75,7 +75,9 @@ def cluster_large_component(
     np.maximum.at(cluster_frozen, root, frozen_local)
     forbidden = {
         (int(x), int(y))
-        for x, y in zip(local.loc[cannot[0]].to_numpy(), local.loc[cannot[1]].to_numpy())
+        for x, y in zip(
+            local.loc[cannot[0]].to_numpy(), local.loc[cannot[1]].to_numpy(), strict=True
+        )
     }
     rng = np.random.default_rng(seed)
     order = np.argsort(-probability, kind="stable")
@@ -86,7 +88,10 @@ def cluster_large_component(
         if not across.any():
             break
         pairs = pd.DataFrame(
-            {"x": np.minimum(cluster_a, cluster_b)[across], "y": np.maximum(cluster_a, cluster_b)[across]}
+            {
+                "x": np.minimum(cluster_a, cluster_b)[across],
+                "y": np.maximum(cluster_a, cluster_b)[across],
+            }
         ).drop_duplicates()
         x, y = pairs["x"].to_numpy(), pairs["y"].to_numpy()
         linkage = _estimated_linkage(root, x, y, members, score, rng)
@@ -126,7 +131,7 @@ def _estimated_linkage(
     return np.bincount(which, weights=scores, minlength=len(x)) / np.maximum(draws, 1)
 
 
-def _merge_best_first(  # noqa: PLR0913
+def _merge_best_first(
     root: np.ndarray,
     x: np.ndarray,
     y: np.ndarray,
@@ -159,9 +164,7 @@ def _forbids(root: np.ndarray, cx: int, cy: int, forbidden: set[tuple[int, int]]
         return False
     in_x = set(np.flatnonzero(root == cx).tolist())
     in_y = set(np.flatnonzero(root == cy).tolist())
-    return any(
-        (p in in_x and q in in_y) or (p in in_y and q in in_x) for p, q in forbidden
-    )
+    return any((p in in_x and q in in_y) or (p in in_y and q in in_x) for p, q in forbidden)
 
 
 def _group_confidence(

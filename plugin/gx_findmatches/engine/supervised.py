@@ -62,9 +62,7 @@ class LevelWeightClassifier:
 
     def predict_proba(self, levels: np.ndarray) -> np.ndarray:
         """Match probability of each pair."""
-        return sigmoid(
-            summed_log_odds(self.intercept, self.weight_tables(), levels, self.links)
-        )
+        return sigmoid(summed_log_odds(self.intercept, self.weight_tables(), levels, self.links))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready parameters."""
@@ -107,9 +105,11 @@ def fit_supervised(
     """
     features, layout = _cumulative_features(levels, [len(w) for w in start_weights])
     # each link's correction is a parameter too (at most 0), so labels can undo a wrong one
-    link_features = np.array(
-        [(levels[:, a] == 0) & (levels[:, b] == 0) for a, b, _ in links], dtype="float64"
-    ).reshape(len(links), len(levels)).T
+    link_features = (
+        np.array([(levels[:, a] == 0) & (levels[:, b] == 0) for a, b, _ in links], dtype="float64")
+        .reshape(len(links), len(levels))
+        .T
+    )
     prior = np.r_[
         start_intercept, _to_parameters(start_weights), [-log_lift for _, _, log_lift in links]
     ]

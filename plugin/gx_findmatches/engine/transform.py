@@ -93,7 +93,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     def fit(self, X: pd.DataFrame, labels: pd.DataFrame | None = None) -> FindMatches:
         """Learn columns, blocking and models from a table and optional Glue-format labels."""
         timer = Timer()
-        table, left, right = self._fit_unsupervised(X, timer)
+        table, left, _ = self._fit_unsupervised(X, timer)
         with timer("supervised model"):
             labelled = (
                 label_pairs(labels, self.primary_key, table.keys)
@@ -177,9 +177,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         return prepare_table(X, self.primary_key, self.partition_by, self.column_plan_.compared)
 
-    def fit_classifier(
-        self, table: PreparedTable, labelled: LabeledPairs
-    ) -> LevelWeightClassifier:
+    def fit_classifier(self, table: PreparedTable, labelled: LabeledPairs) -> LevelWeightClassifier:
         """Level weights re-learnt from labelled pairs, starting from the unsupervised ones
         (the fitted transform is not changed)."""
         model = self.fellegi_sunter_
@@ -432,9 +430,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
 
         return explain_pairs(self, X, pairs)
 
-    def evaluate(
-        self, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5
-    ) -> QualityReport:
+    def evaluate(self, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5) -> QualityReport:
         """Cross-validated quality estimate from labels (see :mod:`.evaluation`)."""
         from .evaluation import evaluate
 
