@@ -101,6 +101,8 @@ def _estimate(fm: Any, table: Table, labels: pd.DataFrame) -> dict[str, Any]:
         return {"estimate": None, "estimate_note": f"n/a: {str(error)[:160]}"}
     end_to_end = getattr(report, "end_to_end", None)
     if end_to_end is not None:
+        if getattr(end_to_end, "f1", None) is None:  # e.g. too few labelled matches to say
+            return {"estimate": None, "estimate_note": "n/a: evaluate gave no end-to-end F1"}
         return {
             "estimate": float(end_to_end.f1),
             "estimate_low": _float_or_none(getattr(end_to_end, "f1_low", None)),
