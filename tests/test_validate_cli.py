@@ -109,3 +109,36 @@ def test_bad_input_exits_2(
         str(tmp_path),
     )
     assert code == 2 and "expect_something_nobody_registered" in err
+
+
+def test_a_shipped_suite_is_found_by_name_from_any_folder(
+    people: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no expectations/ folder here: the package carries the suite
+    code, out, err = validate(
+        capsys,
+        "--data",
+        str(people),
+        "--primary-key",
+        PRIMARY_KEY,
+        "--suite",
+        "febrl_people",
+        "--json",
+    )
+    assert code == 1, err  # the suite's one intentional failure, as from the file
+    result = json.loads(out)
+    declared = json.loads(SUITE.read_text(encoding="utf-8"))["expectations"]
+    assert sorted(e["type"] for e in result["expectations"]) == sorted(e["type"] for e in declared)
+
+
+def test_an_unknown_shipped_suite_names_the_ones_there(
+    people: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = validate(
+        capsys, "--data", str(people), "--primary-key", PRIMARY_KEY, "--suite", "nope"
+    )
+    assert code == 2
+    assert "no shipped expectation 'nope'" in err and "febrl_people" in err

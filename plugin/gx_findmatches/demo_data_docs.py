@@ -10,8 +10,8 @@
    patients join their originals across the label boundary (fails). Both appear in Data Docs
    side by side.
 
-The shipped files live at the repository root, so the demo runs from a clone (the README's
-install is editable); it looks in the current folder first, then beside the package source.
+The shipped files travel inside the package (:mod:`gx_findmatches.shipped`), so the demo runs
+from an installed wheel in any folder.
 """
 
 from __future__ import annotations
@@ -19,20 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import DataFileError
 from .io import write_table
-
-
-def shipped_file(*parts: str) -> Path:
-    """A file shipped at the repository root (``expectations/...``, ``checkpoints/...``)."""
-    for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
-        candidate = root.joinpath(*parts)
-        if candidate.is_file():
-            return candidate
-    raise DataFileError(
-        f"cannot find {'/'.join(parts)}; run the demo from a clone of the gx-findmatches "
-        f"repository (it reads the shipped expectations/ and checkpoints/ folders)"
-    )
+from .shipped import shipped_file
 
 
 def run_data_docs_demo(out_dir: Path, febrl3: Any) -> dict[str, Any]:

@@ -22,12 +22,17 @@ def register(commands: Any) -> None:
         "validate",
         "run a GX suite on a table as a checkpoint and build Data Docs",
         "gx-findmatches validate --data people.csv --primary-key rec_id "
-        "--suite expectations/febrl_people.json",
+        "--suite febrl_people",
     )
     validate.add_argument("--data", required=True, help="a .csv/.tsv/.parquet path or a DB URL")
     validate.add_argument("--table", help="table name when --data is a database URL")
     validate.add_argument("--primary-key", required=True, help="column identifying each record")
-    validate.add_argument("--suite", required=True, help="a GX suite JSON file")
+    validate.add_argument(
+        "--suite",
+        required=True,
+        help="a GX suite JSON file, or the name of a shipped suite (febrl_people, "
+        "pima_label_boundary, labeling_sets)",
+    )
     validate.add_argument(
         "--labels", help="Glue-format label file for expectations that estimate quality"
     )
@@ -42,13 +47,19 @@ def register(commands: Any) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     from ..checkpoints import run_suite_checkpoint
     from ..errors import DataFileError
+    from ..shipped import shipped_file
 
     if not is_database_url(args.data):
         table_format(args.data)
         if not Path(args.data).is_file():
             raise DataFileError(f"no file at {args.data}; check the path")
-    if not Path(args.suite).is_file():
-        raise DataFileError(f"no suite file at {args.suite}; check the path")
+    suite = Path(args.suite)
+    if not suite.is_file():
+        if suite.suffix == ".json" or len(suite.parts) > 1:
+            raise DataFileError(
+                f"no suite file at {args.suite}; check the path, or name a shipped suite"
+            )
+        suite = shipped_file("expectations", args.suite)
     overrides: dict[str, Any] = {"primary_key": args.primary_key}
     parameters: dict[str, Any] = {"primary_key": args.primary_key}
     if args.labels:
@@ -57,7 +68,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     outcome = run_suite_checkpoint(
         args.project_dir,
         args.data,
-        args.suite,
+        suite,
         table=args.table,
         overrides=overrides,
         parameters=parameters,
