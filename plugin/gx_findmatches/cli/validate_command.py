@@ -21,8 +21,7 @@ def register(commands: Any) -> None:
         commands,
         "validate",
         "run a GX suite on a table as a checkpoint and build Data Docs",
-        "gx-findmatches validate --data people.csv --primary-key rec_id "
-        "--suite febrl_people",
+        "gx-findmatches validate --data people.csv --primary-key rec_id --suite febrl_people",
     )
     validate.add_argument("--data", required=True, help="a .csv/.tsv/.parquet path or a DB URL")
     validate.add_argument("--table", help="table name when --data is a database URL")
