@@ -68,3 +68,22 @@ def test_formatted_phone_numbers_are_one_value() -> None:
     assert prepared.codes is not None
     assert len(set(prepared.codes[:3].tolist())) == 1  # three ways of writing one number
     assert prepared.codes[3] == prepared.codes[4]
+
+
+def test_repeated_index_labels_and_mixed_numbers_are_read_value_by_value() -> None:
+    # after pd.concat an index repeats; a column may mix whole numbers and fractions
+    frame = pd.DataFrame(
+        {
+            "id": range(40),
+            "name": ["anna", "anne", "bert", "bart"] * 10,
+            "size": [12.0, 3.5, np.nan, 7.0] * 10,
+        },
+        index=[0] * 40,
+    )
+    matched = FindMatches(primary_key="id").fit_transform(frame)
+    assert len(matched) == 40 and matched["id"].tolist() == list(range(40))
+    from gx_findmatches.engine.columns import canonical_values
+
+    alone = canonical_values(pd.Series([12.0]))
+    mixed = canonical_values(pd.Series([12.0, 3.5]))
+    assert alone.iloc[0] == mixed.iloc[0] == "12"  # a value reads the same in any table

@@ -196,21 +196,20 @@ def canonical_values(values: pd.Series) -> pd.Series:
     """The column as the engine reads it, the same whichever reader made it.
 
     A CSV read as text gives ``"1949"``; the same file read by a reader that infers types gives
-    ``1949`` (or ``1949.0`` when the column has gaps). Whole numbers are therefore turned into
-    their digit strings, so kinds, keys, pairs and groups do not depend on the reader; numbers
-    with fractions stay numbers.
+    ``1949`` (or ``1949.0`` when the column has gaps). Each whole number is therefore turned
+    into its digit string, value by value (so a value reads the same in any table or Spark
+    batch); numbers with fractions stay numbers.
     """
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return values
-    present = values.dropna()
-    numbers = present.to_numpy(dtype="float64")
-    if len(numbers) == 0 or not np.all(np.isfinite(numbers)):
+    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+    whole = np.isfinite(numbers) & (np.mod(numbers, 1.0) == 0) & (np.abs(numbers) < 2**53)
+    if not whole.any():
         return values
-    if np.all(np.mod(numbers, 1.0) == 0) and np.all(np.abs(numbers) < 2**53):
-        text = pd.Series(None, index=values.index, dtype=object)
-        text[present.index] = [str(int(v)) for v in numbers]
-        return text
-    return values
+    out = numbers.astype(object)
+    out[np.isnan(numbers)] = None
+    out[whole] = [str(int(v)) for v in numbers[whole]]
+    return pd.Series(out, index=values.index, name=values.name, dtype=object)
 
 
 def _spread_sample(values: pd.Series, size: int = _SHARE_SAMPLE) -> pd.Series:

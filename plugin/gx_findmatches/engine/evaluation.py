@@ -32,9 +32,10 @@ from sklearn.metrics import average_precision_score, precision_recall_curve
 from sklearn.model_selection import GroupKFold
 
 from ..errors import LabelError
-from .blocking import pairs_within_groups
+from .blocking import pair_count, pairs_within_groups
 from .labels import LabeledPairs, label_pairs
 from .supervised import can_fit_supervised
+from .training import sample_pairs_within_groups
 
 if TYPE_CHECKING:
     from .transform import FindMatches
@@ -218,10 +219,17 @@ class _ScoredPairs:
     codes: np.ndarray  # left * n + right of every pair the run scored or grouped
     probability: np.ndarray
     same_group: np.ndarray
+    weight: np.ndarray  # how many of the table's pairs each stands for (1 unless sampled)
 
 
 def _scored_pairs(fitted: FindMatches, table: Any, result: Any) -> _ScoredPairs:
-    """Candidate pairs and all pairs inside predicted groups, with their probabilities."""
+    """Candidate pairs and the pairs inside predicted groups, with their probabilities.
+
+    Groups can be huge (20,000 identical rows are 200 million pairs), so beyond
+    ``_MAX_GROUP_PAIRS`` the in-group pairs are a uniform sample, each standing for as many
+    pairs as it was drawn from; candidate pairs inside groups are then left to the sample, so
+    no pair counts twice.
+    """
     n = len(table)
     position = pd.Series(np.arange(n), index=table.keys.astype(str).to_numpy())
     pairs = result.pairs
@@ -231,18 +239,29 @@ def _scored_pairs(fitted: FindMatches, table: Any, result: Any) -> _ScoredPairs:
     group_of = pd.Series(pd.factorize(result.frame["match_id"])[0], index=ids.to_numpy())
     groups = group_of.loc[table.keys.astype(str)].to_numpy()
     sizes = np.bincount(groups)
-    g_left, g_right = pairs_within_groups(np.where(sizes[groups] >= 2, groups, -1))
-    if len(g_left) > _MAX_GROUP_PAIRS:
-        keep = np.random.default_rng(0).choice(len(g_left), _MAX_GROUP_PAIRS, replace=False)
-        g_left, g_right = g_left[np.sort(keep)], g_right[np.sort(keep)]
-    codes = np.r_[np.minimum(left, right) * n + np.maximum(left, right), g_left * n + g_right]
-    codes, first = np.unique(codes, return_index=True)
-    probability = np.r_[
-        pairs["probability"].to_numpy(dtype="float64"),
-        fitted.pair_probabilities(table, g_left, g_right),
-    ][first]
+    codes_in_groups = np.where(sizes[groups] >= 2, groups, -1)
+    in_groups = pair_count(codes_in_groups)
+    candidate_codes = np.minimum(left, right) * n + np.maximum(left, right)
+    candidate_probability = pairs["probability"].to_numpy(dtype="float64")
+    weight = 1.0
+    if in_groups > _MAX_GROUP_PAIRS:
+        rng = np.random.default_rng(fitted.random_state)
+        g_left, g_right = sample_pairs_within_groups(codes_in_groups, _MAX_GROUP_PAIRS, rng)
+        weight = in_groups / len(g_left)
+        outside = groups[left] != groups[right]
+        candidate_codes = candidate_codes[outside]
+        candidate_probability = candidate_probability[outside]
+    else:
+        g_left, g_right = pairs_within_groups(codes_in_groups)
+    group_codes = g_left * n + g_right
+    codes = np.r_[candidate_codes, group_codes]
+    probability = np.r_[candidate_probability, fitted.pair_probabilities(table, g_left, g_right)]
+    weights = np.r_[np.ones(len(candidate_codes)), np.full(len(group_codes), weight)]
+    if weight == 1.0:  # exact: each distinct pair once
+        codes, first = np.unique(codes, return_index=True)
+        probability, weights = probability[first], weights[first]
     same_group = groups[codes // n] == groups[codes % n]
-    return _ScoredPairs(codes, probability, same_group)
+    return _ScoredPairs(codes, probability, same_group, weights)
 
 
 def _group_estimate(
@@ -274,7 +293,7 @@ def _group_estimate(
     bands = len(_BAND_EDGES) + 1
     table_cell = np.digitize(_logit(scored.probability), _BAND_EDGES) + bands * scored.same_group
     label_cell = np.digitize(_logit(held_out), _BAND_EDGES) + bands * held_out_same
-    counts = np.bincount(table_cell, minlength=2 * bands).astype("float64")
+    counts = np.bincount(table_cell, weights=scored.weight, minlength=2 * bands)
     grouped = np.arange(2 * bands) >= bands
 
     def estimate(rows: np.ndarray) -> tuple[float, float, float]:

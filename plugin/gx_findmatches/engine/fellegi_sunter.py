@@ -47,6 +47,7 @@ class FellegiSunterModel:
     """Fitted ``m``/``u`` tables (one array per column, indexed by level) and prior.
 
     Attributes:
+        iterations: how many training sessions the model was learnt from.
         notes: what training noticed (a session that did not converge, a column that no
             session could estimate, a prior that had to be bounded), for run summaries.
     """
@@ -256,7 +257,6 @@ class TrainingSession:
 class _SessionFit:
     column: int
     m: list[np.ndarray]
-    share: float  # the session's match share (its own prior)
     matches: float  # expected matches among all the session's pairs
     converged: bool
     free: np.ndarray  # the columns this session estimated
@@ -290,7 +290,8 @@ def fit_fellegi_sunter(
     lift = agreement_lifts(random_levels)
     first = _fit_passes(sessions, u, sizes, (), lift, missing_share, total_pairs, fallback_levels)
     non_match = (first.predict_proba(random_levels) < _SURE_NON_MATCH).astype("float64")
-    links = agreement_links(agreement_lifts(random_levels, non_match))
+    lift = agreement_lifts(random_levels, non_match)
+    links = agreement_links(lift)
     if not links:
         return first
     return _fit_passes(sessions, u, sizes, links, lift, missing_share, total_pairs, fallback_levels)
@@ -331,7 +332,7 @@ def _fit_passes(
     ]
     m = [_monotone(table, u_table) for table, u_table in zip(m, u, strict=True)]
     for f in fits:
-        if not f.converged:
+        if f.free.any() and not f.converged:
             notes.append(f"the training session on column {f.column} did not converge")
     prior = _prior(fits, m, missing_share, total_pairs, notes)
     return FellegiSunterModel(tuple(m), tuple(u), prior, len(fits), tuple(notes), links)
@@ -400,11 +401,12 @@ def _fit_session(
     pairs agree on those by how they were chosen, not because they match."""
     free = lift[session.column] < MIN_LINK_LIFT
     free[session.column] = False
+    if not free.any():  # nothing left to learn from: no m, no match count
+        return _SessionFit(session.column, [], 0.0, False, free)
     result = _em(session.levels, u, sizes, free, _initial_tables(sizes), links)
     return _SessionFit(
         session.column,
         result.m,
-        result.share,
         result.share * session.total_pairs,
         result.converged,
         free,

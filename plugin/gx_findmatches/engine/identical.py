@@ -43,13 +43,20 @@ class Collapsed:
 
     def constraints(self, full: Constraints) -> Constraints | None:
         """Label constraints on representatives; ``None`` when a label says two identical
-        records do not match (then the table must not be collapsed)."""
+        records do not match, or labels on copies collide (then the table is not collapsed)."""
         of = self.representative_of
         cannot_left, cannot_right = of[full.cannot_left], of[full.cannot_right]
         if (cannot_left == cannot_right).any():
             return None
         must_left, must_right = of[full.must_left], of[full.must_right]
         distinct = must_left != must_right
+        n = len(self.representatives)
+        must_codes = np.minimum(must_left, must_right) * n + np.maximum(must_left, must_right)
+        cannot_codes = np.minimum(cannot_left, cannot_right) * n + np.maximum(
+            cannot_left, cannot_right
+        )
+        if np.isin(must_codes[distinct], cannot_codes).any():
+            return None  # copies of one record labelled both ways: keep every record
         return Constraints(
             np.minimum(must_left, must_right)[distinct],
             np.maximum(must_left, must_right)[distinct],

@@ -15,6 +15,7 @@ start from scratch (ignored on import).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
@@ -106,8 +107,8 @@ def _active_sets(
     probability = fitted.pair_probabilities(table, left, right)
     threshold = fitted.threshold_
     distance = np.abs(_logit(probability) - _logit(np.full(1, threshold)))
-    doubtful = list(np.lexsort((rng.random(len(left)), distance)))  # least sure first
-    likely = list(rng.permutation(np.flatnonzero(probability >= threshold)))
+    doubtful = deque(np.lexsort((rng.random(len(left)), distance)).tolist())  # least sure first
+    likely = deque(rng.permutation(np.flatnonzero(probability >= threshold)).tolist())
     neighbours = _Neighbours(left, right, probability)
     used = np.zeros(len(table), dtype=bool)
     sets: list[np.ndarray] = []
@@ -115,7 +116,7 @@ def _active_sets(
         members: list[int] = []
         for queue, share in ((doubtful, set_size // 2), (likely, set_size)):
             while queue and len(members) < share:
-                pair = queue.pop(0)
+                pair = queue.popleft()
                 a, b = int(left[pair]), int(right[pair])
                 if used[a] or used[b] or a in members or b in members:
                     continue

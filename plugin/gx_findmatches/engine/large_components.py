@@ -11,8 +11,9 @@ rounds, in time near-linear in their candidate pairs:
 2. each round, every pair of clusters joined by an above-threshold candidate pair gets an
    *estimated average linkage*: the mean match probability of up to ``SAMPLE`` random record
    pairs across the two (all of them when there are fewer), scored in one batch;
-3. the pairs are merged best first, each cluster at most once per round, while the estimate
-   reaches the threshold and no label forbids it; rounds repeat until nothing merges.
+3. the pairs are merged best first while the estimate reaches the threshold and no label
+   forbids it, each cluster absorbed at most once and growing at most to twice its size per
+   round; rounds repeat until nothing merges.
 
 As in the dense method, one strong link between two families averages out (the sampled cross
 pairs are mostly weak) and never joins them, while a true entity, whose records mostly match
@@ -140,21 +141,34 @@ def _merge_best_first(
     forbidden: set[tuple[int, int]],
     frozen: np.ndarray,
 ) -> bool:
-    """Merge cluster pairs best first, each cluster once per round; whether any merged."""
-    taken: set[int] = set()
+    """Merge cluster pairs best first; whether any merged.
+
+    In one round a cluster is absorbed at most once, and absorbs at most its own size, so a
+    cluster at most doubles: averages estimated at the round's start stay close to the truth,
+    and a star-shaped entity (one record linked to all the others) still merges in about
+    log2(size) rounds rather than one record a round.
+    """
+    sizes = np.bincount(root, minlength=len(root))
+    absorbed = np.zeros(len(root), dtype="int64")
+    gone: set[int] = set()
     merged = False
     for index in np.argsort(-linkage, kind="stable"):
         if linkage[index] < threshold:
             break
         cx, cy = int(x[index]), int(y[index])
-        if cx in taken or cy in taken or _forbids(root, cx, cy, forbidden):
+        if sizes[cy] > sizes[cx]:
+            cx, cy = cy, cx  # the larger cluster absorbs
+        if cx in gone or cy in gone or absorbed[cy] or absorbed[cx] + sizes[cy] > sizes[cx]:
+            continue
+        if _forbids(root, cx, cy, forbidden):
             continue
         if frozen[cx] >= 0 and frozen[cy] >= 0 and frozen[cx] != frozen[cy]:
             continue  # two existing groups never merge (incremental matching)
-        root[cy] = cx  # cy is a root this round; flattening carries its records over
+        root[root == cy] = cx
         if frozen[cx] < 0:
             frozen[cx] = frozen[cy]
-        taken.update((cx, cy))
+        absorbed[cx] += sizes[cy]
+        gone.add(cy)
         merged = True
     return merged
 

@@ -103,7 +103,7 @@ def fit_supervised(
         start_intercept: the unsupervised log-odds before any column.
         links: dependent column pairs and their corrections, learnt again like the weights.
     """
-    features, layout = _cumulative_features(levels, [len(w) for w in start_weights])
+    features, feature_lower = _cumulative_features(levels, [len(w) for w in start_weights])
     # each link's correction is a parameter too (at most 0), so labels can undo a wrong one
     link_features = (
         np.array([(levels[:, a] == 0) & (levels[:, b] == 0) for a, b, _ in links], dtype="float64")
@@ -113,8 +113,8 @@ def fit_supervised(
     prior = np.r_[
         start_intercept, _to_parameters(start_weights), [-log_lift for _, _, log_lift in links]
     ]
-    lower = np.r_[-np.inf, layout.lower_bounds, np.full(len(links), -np.inf)]
-    upper = np.r_[np.full(1 + len(layout.lower_bounds), np.inf), np.zeros(len(links))]
+    lower = np.r_[-np.inf, feature_lower, np.full(len(links), -np.inf)]
+    upper = np.r_[np.full(1 + len(feature_lower), np.inf), np.zeros(len(links))]
     prior = np.clip(prior, lower, upper)  # the start model already keeps these bounds
     design = np.c_[np.ones(len(features)), features, link_features]
     y = is_match.astype("float64")
@@ -135,7 +135,7 @@ def fit_supervised(
     fitted = minimize(loss, prior, jac=True, method="L-BFGS-B", bounds=bounds)
     theta = fitted.x
     sizes = [len(w) for w in start_weights]
-    n_weights = 1 + len(layout.lower_bounds)
+    n_weights = 1 + len(feature_lower)
     return LevelWeightClassifier(
         weights=tuple(_from_parameters(theta[1:n_weights], sizes)),
         intercept=float(theta[0]),
@@ -145,13 +145,9 @@ def fit_supervised(
     )
 
 
-@dataclass(frozen=True)
-class _Layout:
-    lower_bounds: np.ndarray
-
-
-def _cumulative_features(levels: np.ndarray, sizes: Sequence[int]) -> tuple[np.ndarray, _Layout]:
-    """Per column: [present, level <= 0, level <= 1, ..., level <= size - 2]."""
+def _cumulative_features(levels: np.ndarray, sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Per column: [present, level <= 0, level <= 1, ..., level <= size - 2], and each
+    feature's lower bound (increments may not go below 0)."""
     blocks = []
     lower = []
     for col, size in enumerate(sizes):
@@ -164,7 +160,7 @@ def _cumulative_features(levels: np.ndarray, sizes: Sequence[int]) -> tuple[np.n
         blocks.append(block)
         lower.extend([-np.inf] + [0.0] * (size - 1))
     features = np.hstack(blocks) if blocks else np.zeros((len(levels), 0))
-    return features, _Layout(np.asarray(lower, dtype="float64"))
+    return features, np.asarray(lower, dtype="float64")
 
 
 def _to_parameters(weights: Sequence[np.ndarray]) -> np.ndarray:

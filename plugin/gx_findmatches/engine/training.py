@@ -15,8 +15,6 @@ column is left free by at least one session whenever there are two or more.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from .blocking import KeyCodes, pair_count, pairs_within_groups
@@ -89,8 +87,3 @@ def random_pairs(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     right = rng.integers(0, n, size)
     keep = left != right
     return np.minimum(left, right)[keep], np.maximum(left, right)[keep]
-
-
-def session_columns(sessions: Sequence[TrainingSession], names: Sequence[str]) -> list[str]:
-    """The column each session was keyed on, by name, for reports."""
-    return [names[s.column] for s in sessions]
