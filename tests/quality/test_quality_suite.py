@@ -63,3 +63,19 @@ def test_partitioned_groups_never_cross_the_partition() -> None:
     fm = FindMatches(primary_key=table.key, partition_by=table.partition).fit(table.frame)
     frame = fm.match(table.frame).frame
     assert (frame.groupby("match_id")[table.partition].nunique() == 1).all()
+
+
+@pytest.mark.slow
+def test_what_training_noticed_is_said_in_the_run_summary() -> None:
+    """Guard rails speak: what training noticed on the address table (sessions that did not
+    settle, or were left out) reaches the run summary the CLI prints and GX details show."""
+    from gx_findmatches import FindMatches
+
+    from benchmarks.quality.tables import load
+
+    table = load("addresses")
+    fm = FindMatches(primary_key=table.key).fit(table.frame)
+    summary = fm.match(table.frame).summary
+    assert summary.notes == list(fm.fellegi_sunter_.notes)
+    assert summary.notes and all("training session" in note for note in summary.notes)
+    assert summary.to_dict()["notes"] == summary.notes

@@ -153,6 +153,10 @@ def _print_match(result: MatchResult, seconds: float, args: argparse.Namespace) 
         f"({s.groups_with_duplicates:,} with duplicates, "
         f"{s.records_in_duplicate_groups:,} records in them, largest {s.largest_group})"
     )
+    if s.collapsed_records:
+        print(f"identical records:    {s.collapsed_records:,} matched through a representative")
+    for note in s.notes:
+        print(f"model note:           {note}")
     print(f"time:                 {seconds:.2f} s")
     print(f"output:               {args.out or '(not written)'}")
 

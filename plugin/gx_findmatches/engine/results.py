@@ -28,6 +28,8 @@ class MatchSummary:
     skipped_pairs: int = 0  # incremental runs: candidate pairs between two existing records
     # records identical on every compared column to an earlier one, matched through it
     collapsed_records: int = 0
+    # what training noticed and corrected (a session left out, a bounded prior, ...)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total_seconds(self) -> float:

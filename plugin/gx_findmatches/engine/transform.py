@@ -388,6 +388,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             largest_group=int(group_sizes.max()),
             skipped_pairs=skipped_pairs,
             collapsed_records=collapsed_records,
+            notes=list(self.fellegi_sunter_.notes),
             model=self.model_kind_,
             seconds=seconds,
         )

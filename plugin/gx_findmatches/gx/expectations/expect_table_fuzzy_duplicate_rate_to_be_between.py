@@ -56,6 +56,7 @@ class ExpectTableFuzzyDuplicateRateToBeBetween(FindMatchesMatchingExpectation):
             for key in ("rows", "rows_with_duplicates", "groups_with_duplicates", "largest_group")
         }
         details["columns"] = found["columns"]
+        details["model_notes"] = found.get("model_notes", [])
         details["largest_groups"] = cut(found["groups"], self._limit(runtime_configuration))
         return self._outcome(success, rate, details)
 

@@ -16,7 +16,8 @@ class FindMatchesMatchGroups(MatchDerivedMetric):
 
     Value: ``rows``, ``rows_with_duplicates``, ``rate`` (their share), ``match_groups``,
     ``groups_with_duplicates``, ``largest_group``, ``size_counts`` (group size → number of
-    groups, duplicate groups only) and ``groups`` (id, size, confidence and records of each).
+    groups, duplicate groups only), ``groups`` (id, size, confidence and records of each) and
+    ``model_notes`` (what training noticed and corrected, e.g. a training session left out).
     """
 
     metric_name = "findmatches.match_groups"
@@ -38,4 +39,5 @@ class FindMatchesMatchGroups(MatchDerivedMetric):
             "size_counts": {int(v): int(c) for v, c in zip(values, counts, strict=True)},
             "columns": [str(c) for c in matched.data.columns],
             "groups": group_entries(groups),
+            "model_notes": list(matched.result.summary.notes),
         }
