@@ -175,3 +175,88 @@ def test_evaluate_json(
     assert sum(importances.values()) == pytest.approx(1.0)
     assert list(importances.values()) == sorted(importances.values(), reverse=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["febrl3.csv", "labels.tsv"]
+
+
+# ------------------------------------------------------- outputs checked before any work
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().err
+
+
+def test_out_equal_to_data_is_refused_and_the_input_kept(
+    data_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "people.csv"
+    copy.write_bytes(data_file.read_bytes())
+    before = copy.read_bytes()
+    code, err = _run(
+        capsys, "match", "--data", str(copy), "--primary-key", PRIMARY_KEY, "--out", str(copy)
+    )
+    assert code == 2
+    assert "--out and --data name the same file" in err
+    assert copy.read_bytes() == before
+
+
+def test_save_model_on_the_output_path_is_refused_before_the_run(
+    data_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "matched.csv"
+    code, err = _run(
+        capsys,
+        "match",
+        "--data",
+        str(data_file),
+        "--primary-key",
+        PRIMARY_KEY,
+        "--out",
+        str(out),
+        "--save-model",
+        str(out),
+    )
+    assert code == 2 and "--save-model and --out name the same file" in err
+    assert not out.exists()  # refused before any work: nothing written
+
+
+def test_save_model_in_a_missing_folder_is_refused_before_the_run(
+    data_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "matched.csv"
+    model = tmp_path / "no" / "such" / "model.json"
+    code, err = _run(
+        capsys,
+        "match",
+        "--data",
+        str(data_file),
+        "--primary-key",
+        PRIMARY_KEY,
+        "--out",
+        str(out),
+        "--save-model",
+        str(model),
+    )
+    assert code == 2 and "does not exist" in err and str(model.parent) in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("folds", ["0", "1"])
+def test_evaluate_with_fewer_than_two_folds_names_the_fix(
+    data_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], folds: str
+) -> None:
+    labels = tmp_path / "labels.csv"
+    frame = read_table(data_file)
+    frame.head(20).assign(labeling_set_id=["a"] * 10 + ["b"] * 10, label="A").to_csv(
+        labels, index=False
+    )
+    code, err = _run(
+        capsys,
+        "evaluate",
+        "--data",
+        str(data_file),
+        "--primary-key",
+        PRIMARY_KEY,
+        "--labels",
+        str(labels),
+        "--folds",
+        folds,
+    )
+    assert code == 2 and "at least 2" in err and "Traceback" not in err

@@ -11,7 +11,7 @@ from typing import Any
 from ..engine.evaluation import QualityReport
 from ..engine.results import MatchResult
 from ..engine.transform import FindMatches
-from ..errors import ParameterError
+from ..errors import DataFileError, ParameterError
 from ..io import read_table, table_format
 from ..sources import DataSource, is_database_url
 from .common import EXIT_OK, command, print_json, store_argument
@@ -118,8 +118,37 @@ def _output(args: argparse.Namespace) -> DataSource | None:
     return DataSource(args.out)
 
 
+def _check_output_paths(args: argparse.Namespace) -> None:
+    """Refuse, before any work, outputs that would destroy the input or each other, or that
+    cannot be written (a model file in a missing folder)."""
+    files = {
+        name: Path(value).resolve()
+        for name, value in (
+            ("--data", args.data),
+            ("--out", args.out),
+            ("--save-model", getattr(args, "save_model", None)),
+        )
+        if value and not is_database_url(value)
+    }
+    seen: dict[Path, str] = {}
+    for name, path in files.items():
+        if path in seen:
+            raise DataFileError(
+                f"{name} and {seen[path]} name the same file ({path}); writing one would "
+                f"overwrite the other: choose another path for {name}"
+            )
+        seen[path] = name
+    model = files.get("--save-model")
+    if model is not None and not model.parent.is_dir():
+        raise DataFileError(
+            f"--save-model {args.save_model}: folder {model.parent} does not exist; create it "
+            f"or choose another path"
+        )
+
+
 def _run_match(args: argparse.Namespace) -> int:
     _one_shot(args, ("data", "primary_key", "out"))
+    _check_output_paths(args)
     output = _output(args)
     started = time.perf_counter()
     if args.transform:

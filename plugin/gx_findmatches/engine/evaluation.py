@@ -31,7 +31,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 from sklearn.model_selection import GroupKFold
 
-from ..errors import LabelError
+from ..errors import LabelError, ParameterError
 from .blocking import pair_count, pairs_within_groups
 from .labels import LabeledPairs, label_pairs
 from .supervised import can_fit_supervised
@@ -110,11 +110,17 @@ def evaluate(
     """Estimate the quality ``transform`` (fitted or not) reaches on ``X`` with ``labels``.
 
     Raises:
+        ParameterError: ``n_splits`` is below 2.
         LabelError: labels lack a matching or a non-matching pair, or span fewer than two
             labeling sets (nothing could be held out).
     """
     from .transform import FindMatches
 
+    if isinstance(n_splits, bool) or not isinstance(n_splits, (int, np.integer)) or n_splits < 2:
+        raise ParameterError(
+            f"n_splits (--folds) must be a whole number of at least 2, got {n_splits!r}: "
+            f"quality is estimated by holding out labeling sets, so at least two folds"
+        )
     fitted = FindMatches(**transform.get_params()).fit(X, labels)
     table = fitted.prepare(X)
     labelled = label_pairs(labels, fitted.primary_key, table.keys)
