@@ -37,7 +37,8 @@ class DataSource:
     def __post_init__(self) -> None:
         if is_database_url(self.location) and not self.table:
             raise DataFileError(
-                f"{self.describe()} is a database; name the table too (--table NAME)"
+                f"{self.describe()} is a database; name the table too (the `table` argument: "
+                f"--table for --data, --out-table for --out on the command line)"
             )
 
     def describe(self) -> str:

@@ -391,7 +391,7 @@ class Store:
         raise TransformNotFoundError(
             f"no transform named {name!r} in the store at {safe_url(self.url)}; "
             + (f"known transforms: {', '.join(known)}" if known else "it has no transforms yet")
-            + " (create one with `gx-findmatches create`)"
+            + " (create one: `Workflow.create_transform`, or `gx-findmatches transform create`)"
         )
 
 
@@ -423,7 +423,7 @@ def _finish(
 def _exists(name: str) -> TransformExistsError:
     return TransformExistsError(
         f"a transform named {name!r} already exists; choose another name or delete it first "
-        f"(`gx-findmatches delete {name}`)"
+        f"(`Store.delete_transform`, or `gx-findmatches transform delete {name}`)"
     )
 
 
