@@ -6,8 +6,8 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from ...datasets.febrl import labels_from_truth
 from ...engine.columns import plan_columns
+from ...engine.labels import labels_from_truth
 from ...errors import LabelError
 from ..details import plain
 from ..params import MATCH_DEFAULTS, MATCH_KEYS, MatchParameters
