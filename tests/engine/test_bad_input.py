@@ -26,6 +26,7 @@ from gx_findmatches import (
     NotFittedError,
     ParameterError,
     PrimaryKeyError,
+    read_table,
 )
 from gx_findmatches.cli import main
 from gx_findmatches.datasets.febrl import PRIMARY_KEY
@@ -461,3 +462,22 @@ def test_cli_out_of_range_tradeoff(
         "precision_recall_tradeoff",
         "between 0 and 1",
     )
+
+
+def test_list_and_struct_columns_are_set_aside_and_said(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "id": range(30),
+            "name": ["anna smith", "bob jones", "carl berg"] * 10,
+            "tags": [["a", "b"], ["c"], ["a", "b"]] * 10,
+            "meta": [{"k": 1}, {"k": 2}, {"k": 1}] * 10,
+        }
+    )
+    path = tmp_path / "nested.parquet"
+    frame.to_parquet(path)  # parquet list and struct columns, as the issue found them
+    table = read_table(path)
+    fitted = FindMatches(primary_key="id").fit(table)
+    for column in ("tags", "meta"):
+        assert "lists or structs" in fitted.column_plan_.excluded[column]
+    matched = fitted.transform(table)
+    assert len(matched) == 30 and matched["id"].tolist() == list(range(30))

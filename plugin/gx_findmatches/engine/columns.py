@@ -98,6 +98,12 @@ def plan_columns(
         if name in reserved:
             excluded[name] = "is the primary key or partition column, which are never compared"
             continue
+        if _holds_containers(frame[name]):
+            excluded[name] = (
+                "holds lists or structs, which cannot be compared; flatten it into columns "
+                "(one per field) to compare it"
+            )
+            continue
         values = canonical_values(frame[name])
         present = values.dropna()  # read once: null checks cost ~30 ms per million values
         if present.empty:
@@ -131,6 +137,15 @@ def plan_columns(
             + "; name the columns to compare with `columns`"
         )
     return ColumnPlan(tuple(compared), excluded)
+
+
+def _holds_containers(values: pd.Series) -> bool:
+    """Whether an object column holds lists, arrays or dicts (parquet list and struct
+    columns): they have no order or similarity the engine knows, and are not hashable."""
+    if values.dtype != object:
+        return False
+    sample = _spread_sample(values.dropna(), 1_000)
+    return bool(sample.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray))).any())
 
 
 def _check_names_exist(frame: pd.DataFrame, names: Sequence[str]) -> None:

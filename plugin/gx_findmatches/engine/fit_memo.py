@@ -57,4 +57,8 @@ class FitMemo:
 def row_hashes(X: pd.DataFrame) -> np.ndarray:
     """One 64-bit hash per row over its values and the column names."""
     columns = np.uint64(hash(tuple(map(str, X.columns))) & 0xFFFFFFFFFFFFFFFF)
-    return pd.util.hash_pandas_object(X, index=False).to_numpy() ^ columns
+    try:
+        hashed = pd.util.hash_pandas_object(X, index=False)
+    except TypeError:  # list or struct cells (parquet) are not hashable: hash their text
+        hashed = pd.util.hash_pandas_object(X.astype(str), index=False)
+    return hashed.to_numpy() ^ columns
