@@ -481,3 +481,10 @@ def test_list_and_struct_columns_are_set_aside_and_said(tmp_path: Path) -> None:
         assert "lists or structs" in fitted.column_plan_.excluded[column]
     matched = fitted.transform(table)
     assert len(matched) == 30 and matched["id"].tolist() == list(range(30))
+
+
+def test_a_one_row_table_is_one_group_of_one() -> None:
+    frame = pd.DataFrame({"id": [7], "name": ["anna smith"], "city": ["perth"]})
+    matched = FindMatches(primary_key="id").fit_transform(frame)
+    assert matched["match_id"].tolist() == [7]
+    assert matched["match_confidence_score"].tolist() == [1.0]
