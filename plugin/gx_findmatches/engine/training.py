@@ -21,7 +21,7 @@ from .blocking import KeyCodes, pair_count, pairs_within_groups
 from .fellegi_sunter import TrainingSession
 from .prepared import PreparedTable
 
-SESSION_PAIRS = 200_000  # pairs sampled per session: EM runs on distinct patterns anyway
+SESSION_PAIRS = 100_000  # pairs sampled per session: EM runs on distinct patterns anyway
 MAX_SESSIONS = 5
 _MIN_SESSION_PAIRS = 10
 
