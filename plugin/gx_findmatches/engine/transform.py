@@ -19,9 +19,6 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from ..errors import LabelError, NotFittedError
-
-if TYPE_CHECKING:
-    from .evaluation import QualityReport
 from .blocking import BlockingPlan, KeyCodes, candidate_pairs, plan_blocking
 from .clustering import Constraints, cluster
 from .columns import ColumnPlan, plan_columns
@@ -36,6 +33,9 @@ from .supervised import LevelWeightClassifier, can_fit_supervised, fit_supervise
 from .timing import Timer
 from .training import random_pairs, training_sessions, within_partition_pairs
 from .validation import check_positive_int, check_table, check_tradeoff
+
+if TYPE_CHECKING:
+    from .evaluation import QualityReport
 
 logger = logging.getLogger(__name__)
 
@@ -174,8 +174,12 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         return table, left, right
 
     def prepare(self, X: pd.DataFrame) -> PreparedTable:
-        """``X`` checked, sorted by key and normalized as this fitted transform compares it."""
+        """``X`` checked, sorted by key and normalized as this fitted transform compares it
+        (the table ``fit`` prepared, when ``X`` is the table it saw)."""
         self._check_fitted()
+        memo = getattr(self, "_fit_memo", None)
+        if memo is not None and memo.fits(X, self._blocking_settings()):
+            return memo.table
         return prepare_table(X, self.primary_key, self.partition_by, self.column_plan_.compared)
 
     def fit_classifier(self, table: PreparedTable, labelled: LabeledPairs) -> LevelWeightClassifier:
