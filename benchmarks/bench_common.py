@@ -44,7 +44,7 @@ def load(dataset: str) -> tuple[pd.DataFrame, str, pd.Series]:
 
         frame = load_febrl("febrl3")
         return frame, "rec_id", true_entities(frame)
-    from gx_findmatches.datasets.synthetic import make_person_table
+    from benchmarks.synthetic import make_person_table
 
     frame = make_person_table(int(dataset.removeprefix("synthetic-")), seed=0)
     truth = frame.pop("entity_id")
@@ -181,8 +181,9 @@ def noise_census(rows: int) -> dict[str, Any]:
     deletion), or two or more edits on one field. This checks the issue's noise list against the
     data rather than against the generator's own description of itself.
     """
-    from gx_findmatches.datasets.synthetic import _NICKNAMES, make_person_table
     from rapidfuzz.distance import Levenshtein
+
+    from benchmarks.synthetic import NICKNAMES, make_person_table
 
     frame = make_person_table(rows, seed=0).sort_values("person_id", kind="stable")
     first = frame.duplicated("entity_id")
@@ -211,7 +212,7 @@ def noise_census(rows: int) -> dict[str, Any]:
                 note("given name and surname swapped", row, field)
             elif field == "date_of_birth" and after == before[:4] + before[6:] + before[4:6]:
                 note("day and month swapped", row, field)
-            elif field == "given_name" and after in _NICKNAMES.get(before, ()):
+            elif field == "given_name" and after in NICKNAMES.get(before, ()):
                 note("nickname", row, field)
             elif _is_transposition(before, after):
                 note("transposition (adjacent characters)", row, field)

@@ -217,7 +217,7 @@ NOTES_END = "<!-- /notes -->"
 #: The page's hand-written part, used only when the page does not exist yet (or has no notes).
 NOTES_TEMPLATE = """## Notes
 
-- **Data.** `gx_findmatches.datasets.synthetic.make_person_table(rows, seed=0)`: 30 % of rows
+- **Data.** `benchmarks.synthetic.make_person_table(rows, seed=0)`: 30 % of rows
   are noisy duplicates (1-4 per entity) with 1-3 corruptions each. The census above, taken
   from the data, shows every kind of noise the issue asks for: typos, transpositions, swapped
   day and month, missing values and nicknames (plus swapped given name and surname). The

@@ -72,8 +72,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from gx_findmatches import FindMatches, pairwise_quality
-    from gx_findmatches.datasets.synthetic import make_person_table
     from gx_findmatches.spark import SparkFindMatches
+
+    from benchmarks.synthetic import make_person_table
 
     print(
         f"machine: {platform.platform()}, {multiprocessing.cpu_count()} cores, "

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from gx_findmatches import FindMatches
-from gx_findmatches.datasets.synthetic import make_person_table
+
+from benchmarks.synthetic import make_person_table
 
 KEY = "person_id"
 

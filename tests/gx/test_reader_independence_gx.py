@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from gx_findmatches import FindMatches, read_table
-from gx_findmatches.datasets.synthetic import make_person_table
+
+from benchmarks.synthetic import make_person_table
 
 pytestmark = pytest.mark.slow
 

@@ -1,1 +1,1 @@
-"""Bundled and generated data: FEBRL with its truth, and synthetic person tables."""
+"""Bundled data: FEBRL with its truth (generated benchmark tables live in benchmarks/)."""

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .comparison import MISSING_LEVEL
 from .dependence import (
@@ -43,11 +42,9 @@ from .dependence import (
     links_from_json,
     probable_non_matches,
 )
+from .em import initial_m, initial_m_tables, level_frequencies, monotone_m, run_em
+from .log_odds import gather_weights, sigmoid, summed_log_odds
 
-_SMOOTHING = 1e-4  # keeps every level possible, so no weight is ever infinite
-_MAX_ITERATIONS = 200
-_TOLERANCE = 1e-6
-_INITIAL_SESSION_PRIOR = 0.01
 _PRIOR_BOUNDS = (1e-9, 0.5)
 
 
@@ -112,49 +109,6 @@ class FellegiSunterModel:
             notes=tuple(str(n) for n in data.get("notes", ())),
             links=links_from_json(data.get("links", ())),
         )
-
-
-def gather_weights(
-    tables: Sequence[np.ndarray], levels: np.ndarray, links: Sequence[Link] = ()
-) -> np.ndarray:
-    """The ``(pairs, columns)`` matrix of each pair's weight on each column."""
-    weights = np.empty(levels.shape, dtype="float64")
-    for col, table in enumerate(tables):
-        weights[:, col] = table[levels[:, col]]
-    for a, b, log_lift in links:
-        weights[:, b] -= log_lift * ((levels[:, a] == 0) & (levels[:, b] == 0))
-    return weights
-
-
-def summed_log_odds(
-    intercept: float, tables: Sequence[np.ndarray], levels: np.ndarray, links: Sequence[Link] = ()
-) -> np.ndarray:
-    """``intercept`` plus each pair's weights, summed column by column (a million pairs never
-    need the pairs x columns weight matrix)."""
-    log_odds = np.full(len(levels), intercept, dtype="float64")
-    for col, table in enumerate(tables):
-        log_odds += table[levels[:, col]]
-    for a, b, log_lift in links:
-        log_odds -= log_lift * ((levels[:, a] == 0) & (levels[:, b] == 0))
-    return log_odds
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """The logistic function, stable for any log-odds."""
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
-def level_frequencies(
-    levels: np.ndarray, sizes: Sequence[int], weights: np.ndarray
-) -> list[np.ndarray]:
-    """Weighted, smoothed share of each level per column, ignoring missing values."""
-    tables = []
-    for col, size in enumerate(sizes):
-        present = levels[:, col] != MISSING_LEVEL
-        counts = np.bincount(levels[present, col], weights=weights[present], minlength=size)
-        counts = counts + _SMOOTHING * max(counts.sum(), 1.0)
-        tables.append(counts / counts.sum())
-    return tables
 
 
 @dataclass(frozen=True)
@@ -239,7 +193,7 @@ def _fit_passes(
     if unestimated and fallback_levels is not None and len(fallback_levels):
         free = np.zeros(len(sizes), dtype=bool)
         free[unestimated] = True
-        whole = _em(fallback_levels, u, sizes, free, _initial_tables(sizes), links)
+        whole = run_em(fallback_levels, u, sizes, free, initial_m_tables(sizes), links)
         for c in unestimated:
             m[c] = whole.m[c]
         notes.append(
@@ -247,10 +201,10 @@ def _fit_passes(
             f"training session could leave them out"
         )
     m = [
-        _initial_m(size) if np.isnan(table).any() else table
+        initial_m(size) if np.isnan(table).any() else table
         for table, size in zip(m, sizes, strict=True)
     ]
-    m = [_monotone(table, u_table) for table, u_table in zip(m, u, strict=True)]
+    m = [monotone_m(table, u_table) for table, u_table in zip(m, u, strict=True)]
     for f in fits:
         if f.free.any() and not f.converged:
             notes.append(f"the training session on column {f.column} did not converge")
@@ -323,7 +277,7 @@ def _fit_session(
     free[session.column] = False
     if not free.any():  # nothing left to learn from: no m, no match count
         return _SessionFit(session.column, [], 0.0, False, free)
-    result = _em(session.levels, u, sizes, free, _initial_tables(sizes), links)
+    result = run_em(session.levels, u, sizes, free, initial_m_tables(sizes), links)
     return _SessionFit(
         session.column,
         result.m,
@@ -331,56 +285,6 @@ def _fit_session(
         result.converged,
         free,
     )
-
-
-@dataclass(frozen=True)
-class _EMResult:
-    m: list[np.ndarray]
-    share: float
-    converged: bool
-
-
-def _em(
-    levels: np.ndarray,
-    u: list[np.ndarray],
-    sizes: Sequence[int],
-    free: np.ndarray,
-    m: list[np.ndarray],
-    links: Sequence[Link] = (),
-) -> _EMResult:
-    """EM for ``m`` of the ``free`` columns and the match share, with ``u`` held fixed.
-
-    Runs on the distinct level patterns with their counts: a million pairs typically show a
-    few thousand patterns.
-    """
-    patterns, counts = distinct_patterns(levels)
-    masked = patterns.copy()
-    masked[:, ~free] = MISSING_LEVEL  # the session's own column says nothing here
-    u_tables = [np.r_[np.log(t), 0.0] for t in u]
-    correction = np.zeros(len(masked))
-    for a, b, log_lift in links:
-        if free[a] and free[b]:
-            correction -= log_lift * ((masked[:, a] == 0) & (masked[:, b] == 0))
-    share = _INITIAL_SESSION_PRIOR
-    converged = False
-    for _ in range(_MAX_ITERATIONS):
-        m_tables = [np.r_[np.log(t), 0.0] for t in m]
-        log_odds = np.log(share / (1.0 - share)) + correction
-        for col in np.flatnonzero(free):
-            log_odds += m_tables[col][masked[:, col]] - u_tables[col][masked[:, col]]
-        posterior = sigmoid(log_odds)
-        new_m = level_frequencies(masked, sizes, posterior * counts)
-        new_m = [new if free[c] else old for c, (new, old) in enumerate(zip(new_m, m, strict=True))]
-        new_share = float(np.clip((posterior * counts).sum() / counts.sum(), 1e-9, 1 - 1e-9))
-        change = max(
-            abs(new_share - share),
-            *(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True)),
-        )
-        m, share = new_m, new_share
-        if change < _TOLERANCE:
-            converged = True
-            break
-    return _EMResult(m, share, converged)
 
 
 def _prior(
@@ -406,60 +310,3 @@ def _prior(
     if not low <= prior <= high:
         notes.append(f"the estimated prior {prior:.3g} was outside [{low}, {high}] and bounded")
     return float(np.clip(prior, low, high))
-
-
-def _monotone(m: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """``m`` adjusted so that ``log(m/u)`` never rises from a closer level to a farther one.
-
-    Pool-adjacent-violators on the weights, weighted by ``m`` (the mass of matches at each
-    level), then ``m`` rebuilt from the pooled weights and renormalised: the matches' level
-    shares move as little as possible while the evidence order becomes right.
-    """
-    weights = list(np.log(m / u))
-    mass = list(m)
-    blocks: list[list[int]] = []
-    values: list[float] = []
-    totals: list[float] = []
-    for level, (w, mass_here) in enumerate(zip(weights, mass, strict=True)):
-        blocks.append([level])
-        values.append(float(w))
-        totals.append(float(mass_here))
-        while len(values) > 1 and values[-2] < values[-1]:
-            merged_total = totals[-2] + totals[-1]
-            merged = (values[-2] * totals[-2] + values[-1] * totals[-1]) / merged_total
-            blocks[-2:] = [blocks[-2] + blocks[-1]]
-            values[-2:] = [merged]
-            totals[-2:] = [merged_total]
-    pooled = np.empty(len(m))
-    for block, value in zip(blocks, values, strict=True):
-        pooled[block] = value
-    adjusted = u * np.exp(pooled)
-    return adjusted / adjusted.sum()
-
-
-def distinct_patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a level matrix and how often each occurs."""
-    if len(levels) == 0:
-        return levels, np.empty(0, dtype="float64")
-    shifted = levels.astype("int64") + 1  # missing (-1) becomes 0
-    radix = int(shifted.max()) + 1 if shifted.size else 1
-    codes = np.zeros(len(levels), dtype="int64")
-    for column in range(levels.shape[1]):
-        codes = codes * radix + shifted[:, column]
-    # Hash, not sort: np.unique sorts all pairs, measured 7.7 s on 17M pairs against ~1 s.
-    which, patterns = pd.factorize(codes)
-    first = np.empty(len(patterns), dtype="int64")
-    first[which[::-1]] = np.arange(len(codes) - 1, -1, -1)  # first occurrence of each
-    counts = np.bincount(which, minlength=len(patterns))
-    order = np.argsort(patterns)  # a fixed order: EM sums in the same order every run
-    return levels[first[order]], counts[order].astype("float64")
-
-
-def _initial_tables(sizes: Sequence[int]) -> list[np.ndarray]:
-    return [_initial_m(size) for size in sizes]
-
-
-def _initial_m(size: int) -> np.ndarray:
-    """Matches mostly agree exactly; each weaker level is less likely."""
-    table = 0.5 ** (2 * np.arange(size, dtype="float64") + 1)
-    return table / table.sum()

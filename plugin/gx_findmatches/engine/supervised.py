@@ -35,7 +35,7 @@ from scipy.optimize import minimize
 
 from .comparison import MISSING_LEVEL
 from .dependence import Link, links_from_json
-from .fellegi_sunter import gather_weights, sigmoid, summed_log_odds
+from .log_odds import gather_weights, sigmoid, summed_log_odds
 
 PRIOR_SCALE = 1.0  # log-odds: how far the labels may move a weight before the prior resists
 

@@ -14,7 +14,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from gx_findmatches.datasets import synthetic
+
+from benchmarks import synthetic
 
 COLUMNS = list(synthetic.COLUMNS)
 FIELDS = COLUMNS[2:]
@@ -96,7 +97,7 @@ def test_corruptions_are_varied_and_realistic(big: pd.DataFrame) -> None:
     _, dup, ref = split(big)
     dup, ref = dup.reset_index(drop=True), ref.reset_index(drop=True)
     n = len(dup)
-    nicknames = {s for forms in synthetic._NICKNAMES.values() for s in forms}
+    nicknames = {s for forms in synthetic.NICKNAMES.values() for s in forms}
     nickname = dup["given_name"].isin(nicknames) & ~ref["given_name"].isin(nicknames)
     swapped = (dup["given_name"] == ref["surname"]) & (dup["surname"] == ref["given_name"])
     born = ref["date_of_birth"]

@@ -86,7 +86,7 @@ _NICKNAME_TEXT = (
     "philip=phil bradley=brad jeffrey=jeff ronald=ron/ronnie donald=don/donnie "
     "walter=wally/walt albert=bert"
 )
-_NICKNAMES = {k: v.split("/") for k, v in (p.split("=") for p in _words(_NICKNAME_TEXT))}
+NICKNAMES = {k: v.split("/") for k, v in (p.split("=") for p in _words(_NICKNAME_TEXT))}
 
 _SURNAMES = _words(
     "smith jones williams brown wilson taylor johnson white martin anderson thompson nguyen "
@@ -189,7 +189,7 @@ class _Vocabulary:
         rng = np.random.default_rng(20_240_601)
         self.given = np.array(_GIVEN_NAMES, dtype=object)
         self.given_p = _zipf(len(self.given), 0.9, 8.0)[rng.permutation(len(self.given))]
-        short = [_NICKNAMES.get(name, []) for name in _GIVEN_NAMES]
+        short = [NICKNAMES.get(name, []) for name in _GIVEN_NAMES]
         self.nicknames = np.full((len(short), max(map(len, short))), None, dtype=object)
         for row, forms in enumerate(short):  # (given, slot) short forms, padded with None
             self.nicknames[row, : len(forms)] = forms
