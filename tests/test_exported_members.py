@@ -32,7 +32,8 @@ def test_every_name_in_all_exists() -> None:
 def test_every_public_member_is_in_all() -> None:
     """Every public class or function of our package that ``__init__`` exposes is exported."""
     ours = []
-    for name, value in vars(gx_findmatches).items():
+    for name in dir(gx_findmatches):  # lazy names included: dir() lists them before first use
+        value = getattr(gx_findmatches, name)
         if name.startswith("_") or not (inspect.isclass(value) or inspect.isfunction(value)):
             continue
         if getattr(value, "__module__", "").split(".")[0] == "gx_findmatches":
@@ -67,6 +68,31 @@ def _imported_in_fresh_interpreter(statement: str) -> dict[str, bool]:
 def test_import_does_not_import_great_expectations() -> None:
     loaded = _imported_in_fresh_interpreter("import gx_findmatches")
     assert loaded["great_expectations"] is False
+
+
+def test_package_import_is_light() -> None:
+    """``import gx_findmatches`` loads no engine library: the public names load on first use,
+    so the command line can answer ``--help`` without scikit-learn or pandas."""
+    code = (
+        "import sys, gx_findmatches; "
+        "print(sorted(m for m in ('sklearn', 'pandas', 'recordlinkage') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"
+    lazy = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from gx_findmatches import FindMatches; print(FindMatches.__name__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert lazy.stdout.strip() == "FindMatches"
 
 
 def test_engine_import_pulls_in_neither_gx_nor_sqlalchemy() -> None:
