@@ -25,15 +25,30 @@ SETS_PER_ROUND = 5
 SET_SIZE = 10
 
 
-def _pair_completeness(table: Table, pairs: pd.DataFrame) -> tuple[int, float]:
-    """True pairs in the whole table, and the share of them among the candidate pairs."""
-    sizes = table.truth.value_counts().to_numpy()
-    true_pairs = int((sizes * (sizes - 1) // 2).sum())
-    truth_of = pd.Series(table.truth.to_numpy(), index=table.frame[table.key].to_numpy())
-    left = truth_of.reindex(pairs["left_key"].to_numpy()).to_numpy()
-    right = truth_of.reindex(pairs["right_key"].to_numpy()).to_numpy()
-    found = int((left == right).sum())
-    return true_pairs, found / true_pairs if true_pairs else float("nan")
+def _pair_completeness(fm: Any, table: Table, pairs: pd.DataFrame) -> tuple[int, float]:
+    """True pairs in the whole table, and the share of them blocking proposes.
+
+    The engine collapses records identical on the compared columns (after normalization)
+    into one representative before blocking, so a true pair is proposed when its two records
+    share a representative or their representatives form a candidate pair; counting candidate
+    pairs alone undercounts tables with many exact copies."""
+    from gx_findmatches.engine.identical import collapse_identical
+
+    prepared = fm.prepare(table.frame)
+    keys = prepared.keys.astype(str).to_numpy()
+    representative = pd.Series(collapse_identical(prepared).representative_of, index=keys)
+    truth = pd.Series(table.truth.to_numpy(), index=table.frame[table.key].astype(str).to_numpy())
+    records = pd.DataFrame({"entity": truth.loc[keys].to_numpy(), "rep": representative.to_numpy()})
+    records["row"] = np.arange(len(records))
+    true = records.merge(records, on="entity")
+    true = true[true["row_x"] < true["row_y"]]
+    span = int(representative.max()) + 1
+    a = representative.loc[pairs["left_key"].astype(str)].to_numpy()
+    b = representative.loc[pairs["right_key"].astype(str)].to_numpy()
+    candidates = np.unique(np.minimum(a, b) * span + np.maximum(a, b))
+    x, y = true["rep_x"].to_numpy(), true["rep_y"].to_numpy()
+    proposed = (x == y) | np.isin(np.minimum(x, y) * span + np.maximum(x, y), candidates)
+    return len(true), float(proposed.mean()) if len(true) else float("nan")
 
 
 def _match(fm: Any, table: Table) -> dict[str, Any]:
@@ -42,7 +57,7 @@ def _match(fm: Any, table: Table) -> dict[str, Any]:
 
     result = fm.match(table.frame)
     quality = pairwise_quality(result.frame["match_id"], table.truth)
-    true_pairs, completeness = _pair_completeness(table, result.pairs)
+    true_pairs, completeness = _pair_completeness(fm, table, result.pairs)
     return {
         "candidate_pairs": int(result.summary.candidate_pairs),
         "true_pairs": true_pairs,

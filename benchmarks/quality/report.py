@@ -188,9 +188,10 @@ def _markdown(payload: dict[str, Any]) -> str:
         "",
         "## All results",
         "",
-        "Pair completeness: share of the true pairs among the candidate pairs (blocking "
-        "recall); for Splink, candidate pairs are the distinct pairs of its prediction "
-        "blocking rules.",
+        "Pair completeness: share of the true pairs blocking proposes (blocking recall): a "
+        "candidate pair, or two records identical on the compared columns, which the engine "
+        "collapses into one before blocking; for Splink, candidate pairs are the distinct "
+        "pairs of its prediction blocking rules.",
         "",
         "| table | configuration | rows | true pairs | candidate pairs | pair completeness "
         "| P | R | F1 | estimated F1 [interval] | labelled matching pairs | seconds | peak MiB |",
