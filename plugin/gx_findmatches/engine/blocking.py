@@ -69,7 +69,9 @@ def _code_token(v: str) -> str:
     return ""
 
 
-_KEY_FUNCTIONS: dict[str, Callable[[str], str]] = {
+# Key transforms by name; public because the Spark backend computes the same keys from them
+# (the contract between the two backends: same prepared values in, same key text out).
+KEY_FUNCTIONS: dict[str, Callable[[str], str]] = {
     "code_token": _code_token,
     "exact": lambda v: v,
     "soundex": lambda v: jellyfish.soundex(v) if v else "",
@@ -91,16 +93,22 @@ def key_codes(column: PreparedColumn, transform: str) -> np.ndarray:
     if column.codes is not None and column.forms is not None:  # distinct forms known
         codes, uniques = column.codes, column.forms
     else:
-        text = column.values
-        if column.spec.kind == "number":
-            text = np.where(column.missing, "", np.round(text.astype(float), 6).astype(str))
-        codes, found = pd.factorize(pd.Series(text, dtype=object))
+        codes, found = pd.factorize(pd.Series(key_text(column), dtype=object))
         uniques = np.asarray(found, dtype=object)
-    keyed = np.array([_KEY_FUNCTIONS[transform](str(u)) for u in uniques], dtype=object)
+    keyed = np.array([KEY_FUNCTIONS[transform](str(u)) for u in uniques], dtype=object)
     key_codes_of_unique, _ = pd.factorize(pd.Series(keyed, dtype=object))
     key_codes_of_unique = np.where(keyed == "", -1, key_codes_of_unique)
     result = key_codes_of_unique[codes] if len(uniques) else np.full(len(codes), -1)
     return np.where(column.missing | (codes < 0), -1, result).astype("int64")
+
+
+def key_text(column: PreparedColumn) -> np.ndarray:
+    """The text a column's blocking keys are computed from: its prepared values, numbers
+    rounded to 6 places and written as text (missing: empty, which never blocks)."""
+    if column.spec.kind == "number":
+        rounded = np.round(column.values.astype(float), 6).astype(str)
+        return np.where(column.missing, "", rounded).astype(object)
+    return column.values
 
 
 class KeyCodes:
@@ -326,7 +334,7 @@ def candidate_pairs(
 
     def one_pass(key: tuple[tuple[str, str], ...]) -> np.ndarray:
         codes = keys.compound(key)
-        _check_limit(pair_count(codes), max_pairs, plan)
+        check_pair_limit(pair_count(codes), max_pairs, plan)
         left, right = pairs_within_groups(codes)
         return left * n + right
 
@@ -337,7 +345,7 @@ def candidate_pairs(
         if pending > max(len(encoded[0]), max_pairs // 2):
             encoded = [sorted_unique(np.concatenate(encoded))]
             pending = 0
-            _check_limit(len(encoded[0]), max_pairs, plan)
+            check_pair_limit(len(encoded[0]), max_pairs, plan)
     if plan.window and plan.neighbourhood_columns:
         names = [by_name[c] for c in plan.neighbourhood_columns if c in by_name]
         joined = np.array(
@@ -348,11 +356,12 @@ def candidate_pairs(
         left, right = sorted_neighbourhood(joined.astype(str), plan.window, valid, partition)
         encoded.append(left * n + right)
     unique = sorted_unique(np.concatenate(encoded))
-    _check_limit(len(unique), max_pairs, plan)
+    check_pair_limit(len(unique), max_pairs, plan)
     return unique // n, unique % n
 
 
-def _check_limit(count: int, max_pairs: int, plan: BlockingPlan) -> None:
+def check_pair_limit(count: int, max_pairs: int, plan: BlockingPlan) -> None:
+    """Raise when ``count`` candidate pairs exceed the cap (both backends call this)."""
     if count > max_pairs:
         raise CandidatePairLimitError(
             f"blocking would produce more than {max_pairs:,} candidate pairs "
@@ -372,9 +381,9 @@ class KeyBlock(BaseIndexAlgorithm):  # type: ignore[misc]
 
     def __init__(self, column: str, transform: str = "exact") -> None:
         super().__init__()
-        if transform not in _KEY_FUNCTIONS:
+        if transform not in KEY_FUNCTIONS:
             raise ValueError(
-                f"unknown key transform {transform!r}; use one of {sorted(_KEY_FUNCTIONS)}"
+                f"unknown key transform {transform!r}; use one of {sorted(KEY_FUNCTIONS)}"
             )
         self.column = column
         self.transform = transform

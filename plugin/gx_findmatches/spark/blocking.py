@@ -1,7 +1,7 @@
 """Candidate pairs in Spark: the pandas engine's blocking plan, applied with shuffles.
 
 Blocking keys are computed per record in Python workers with the engine's own normalization
-(``prepare_column``) and key functions (``_KEY_FUNCTIONS``), so a record's keys are exactly
+(``prepare_column``) and key functions (``KEY_FUNCTIONS``), so a record's keys are exactly
 the ones the pandas engine would code; they travel hashed (see ``hashed_entries``). Then:
 
 * every key pass groups records by (pass, partition, key), and each group of two or more
@@ -22,10 +22,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..engine.blocking import _KEY_FUNCTIONS, BlockingPlan, _check_limit, pairs_within_groups
+from ..engine.blocking import (
+    KEY_FUNCTIONS,
+    BlockingPlan,
+    check_pair_limit,
+    key_text,
+    pairs_within_groups,
+)
 from ..engine.columns import ColumnSpec
 from ..engine.comparison import PreparedColumn
-from .frames import PART_HASH, POS, with_rank
+from .frames import with_rank
+from .names import PART_HASH, POS
 from .prepared import prepared_columns, prepared_names
 
 if TYPE_CHECKING:
@@ -42,20 +49,12 @@ _BUCKET_ENTRIES = 1_000_000
 _HASH_KEYS = ("gx-findmatches-1", "gx-findmatches-2")  # 16 characters each, as pandas wants
 
 
-def key_text(column: PreparedColumn) -> np.ndarray:
-    """The text a column's blocking keys are computed from (as ``key_codes`` builds it)."""
-    if column.spec.kind == "number":
-        rounded = np.round(column.values.astype(float), 6).astype(str)
-        return np.where(column.missing, "", rounded).astype(object)
-    return column.values
-
-
 def single_key(column: PreparedColumn, transform: str) -> tuple[np.ndarray, np.ndarray]:
     """One key transform over a column: per record two independent 64-bit hashes of the key
     (shape ``(n, 2)``), and whether there is a key at all (as ``key_codes`` decides)."""
     text = key_text(column)
     codes, uniques = pd.factorize(pd.Series(text, dtype=object))
-    function = _KEY_FUNCTIONS[transform]
+    function = KEY_FUNCTIONS[transform]
     keyed = np.array([*(function(str(u)) for u in uniques), ""], dtype=object)
     hashes = np.column_stack([pd.util.hash_array(keyed, hash_key=k) for k in _HASH_KEYS])
     return hashes[codes], (keyed != "")[codes] & ~column.missing
@@ -228,8 +227,8 @@ def candidate_pairs(
         union = union.unionByName(more)
     distinct = union.distinct().localCheckpoint(eager=True)
     if distinct.filter(F.col("left") < 0).limit(1).count():
-        _check_limit(max_pairs + 1, max_pairs, plan)
-    _check_limit(distinct.count(), max_pairs, plan)
+        check_pair_limit(max_pairs + 1, max_pairs, plan)
+    check_pair_limit(distinct.count(), max_pairs, plan)
     return distinct
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from ..engine.clustering import Constraints, cluster
 from ..engine.columns import ColumnSpec
 from .components import COMPONENT, NODE, connected_components
-from .frames import POS
+from .names import POS
 from .prepared import prepared_columns, prepared_names
 from .scoring import PROBABILITY, probability_function
 

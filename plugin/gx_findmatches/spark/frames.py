@@ -16,17 +16,11 @@ from typing import TYPE_CHECKING
 from ..engine.columns import ColumnSpec
 from ..engine.validation import OUTPUT_COLUMNS
 from ..errors import ColumnError, EmptyTableError, InputError, PrimaryKeyError
+from .names import KEY, PART, PART_HASH, PID, POS
 from .prepared import prepare_records, raw_column
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
-
-# Internal column names: prefixed so they can never clash with a user's columns.
-POS = "_gxfm_pos"
-KEY = "_gxfm_key"
-PART = "_gxfm_part"
-PART_HASH = "_gxfm_part_hash"  # partition value hashed by Spark: all missing values alike
-_PID = "_gxfm_pid"
 
 
 def user_column(name: str) -> Column:
@@ -155,14 +149,14 @@ def with_rank(df: DataFrame, order: Sequence[Column], name: str) -> DataFrame:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    ordered = df.orderBy(*order).withColumn(_PID, F.spark_partition_id()).localCheckpoint(True)
-    counts = sorted((r[_PID], r["count"]) for r in ordered.groupBy(_PID).count().collect())
+    ordered = df.orderBy(*order).withColumn(PID, F.spark_partition_id()).localCheckpoint(True)
+    counts = sorted((r[PID], r["count"]) for r in ordered.groupBy(PID).count().collect())
     offsets, total = {}, 0
     for pid, count in counts:
         offsets[pid] = total
         total += int(count)
     if not offsets:
-        return ordered.withColumn(name, F.lit(0).cast("long")).drop(_PID)
+        return ordered.withColumn(name, F.lit(0).cast("long")).drop(PID)
     shift = F.create_map(*(F.lit(v) for item in offsets.items() for v in item))
-    within = F.row_number().over(Window.partitionBy(_PID).orderBy(*order)) - 1
-    return ordered.withColumn(name, (within + shift[F.col(_PID)]).cast("long")).drop(_PID)
+    within = F.row_number().over(Window.partitionBy(PID).orderBy(*order)) - 1
+    return ordered.withColumn(name, (within + shift[F.col(PID)]).cast("long")).drop(PID)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..engine.columns import ColumnSpec
 from ..engine.comparison import PreparedColumn, prepare_column
+from .names import POS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -128,8 +129,6 @@ def prepare_records(ordered: DataFrame, specs: Sequence[ColumnSpec], carried: st
     """``ordered`` (position, ``carried``, raw compared columns) with the raw columns replaced
     by their stored fields, normalized in Python workers."""
     from pyspark.sql.types import LongType, StructField, StructType
-
-    from .frames import POS
 
     indexed = list(enumerate(specs))
 

@@ -19,7 +19,7 @@ import pandas as pd
 from ..engine.columns import ColumnSpec
 from ..engine.comparison import PreparedColumn, compare_pairs
 from ..engine.persistence import transform_from_dict
-from .frames import POS
+from .names import POS
 from .prepared import prepared_columns, prepared_names
 
 if TYPE_CHECKING:

@@ -22,7 +22,8 @@ from ..engine.transform import FindMatches
 from ..errors import InputError, LabelError
 from .blocking import candidate_pairs
 from .clustering import CONFIDENCE, GROUP, PositionConstraints, cluster_components
-from .frames import KEY, PART, POS, check_spark_table, record_table, user_column
+from .frames import check_spark_table, record_table, user_column
+from .names import KEY, PART, POS
 from .scoring import PROBABILITY, score_pairs
 
 if TYPE_CHECKING:
