@@ -11,7 +11,8 @@
    side by side.
 
 The shipped files travel inside the package (:mod:`gx_findmatches.shipped`), so the demo runs
-from an installed wheel in any folder.
+from an installed wheel in any folder, and the Data Docs it ends in read without network (the
+checkpoint helpers make them offline).
 """
 
 from __future__ import annotations
@@ -72,5 +73,5 @@ def data_docs_text(report: dict[str, Any]) -> list[str]:
         for item in outcome["expectations"]:
             mark = "pass" if item["success"] else "FAIL"
             lines.append(f"     {mark}  {item['type']}  (observed {item['observed_value']})")
-    lines.append(f"   open: {report['data_docs']}")
+    lines.append(f"   open in a browser (no network needed): {report['data_docs']}")
     return lines

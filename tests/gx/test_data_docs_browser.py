@@ -1,14 +1,16 @@
-"""Data Docs as a browser shows them: a FEBRL3 checkpoint's validation page in headless Chromium.
+"""Data Docs as a browser shows them without network: a FEBRL3 checkpoint's pages in headless
+Chromium with networking disabled.
 
-The other GX tests read the HTML file GX writes; this one reads the DOM Chromium builds from it
-(``--dump-dom``, after the page's scripts ran) and takes a screenshot, so it also catches
-content the file holds but a browser drops or moves (broken markup, unclosed tables).
-Chromium runs as a plain subprocess, without a driver. Without Chromium the module is skipped,
-except under CI (``CI`` set), where it fails: CI installs Chromium (``.ci/services.sh``) and
-must not silently lose this check.
+The other GX tests read the HTML file GX writes; these read the DOM Chromium builds from it
+(after the page's scripts ran), measure what the DOM cannot tell (icons drawn, in which
+colour; which cells fit the window) and take screenshots, so they also catch content the file
+holds but a browser drops or moves, and anything that still needs the network.
 
-Data Docs link their CSS and scripts from CDNs; without network the page renders unstyled,
-which changes neither the DOM's content nor these assertions.
+GX's own pages fetch their scripts, styles and icons from CDNs; :func:`make_data_docs_offline`
+serves them from the site. The same pages as GX wrote them are rendered too, offline, as the
+control: their index lists nothing and their icons are not drawn.
+
+Set ``GX_FINDMATCHES_SCREENSHOTS`` to a folder (``docs/images``) to keep the screenshots.
 """
 
 from __future__ import annotations
@@ -16,175 +18,36 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import struct
-import subprocess
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import great_expectations as gx
 import pandas as pd
 import pytest
+from browser_helpers import (
+    ExpectationRow,
+    Table,
+    dump_dom,
+    expectation_rows,
+    find_chromium,
+    parse,
+    probe,
+    screenshot,
+)
+from gx_findmatches.gx import make_data_docs_offline
 from gx_helpers import KIND, PRIMARY_KEY, TRUTH, Truth, case, new_project, run_checkpoint
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-CHROMIUM_TIMEOUT = 120  # seconds; a page takes about two
-WINDOW = (1400, 3000)
+ORDINARY = 1200  # px: a laptop browser window; the pages must read well at this width
 COMMON = {"primary_key": PRIMARY_KEY, "exclude_columns": [TRUTH, KIND]}
 MATCHING = f"(FindMatches on key {PRIMARY_KEY}, precision/recall trade-off 0.5)"
+GREEN, RED = "rgb(40, 167, 69)", "rgb(220, 53, 69)"  # Bootstrap's text-success, text-danger
 
 
-# ------------------------------------------------------------------------------- the DOM
-@dataclass
-class Node:
-    """An element of the dumped DOM: enough of a tree to find rows, cells and tables."""
-
-    tag: str
-    classes: tuple[str, ...] = ()
-    children: list[Node | str] = field(default_factory=list)
-
-    def text(self) -> str:
-        return " ".join(self._raw().split())
-
-    def _raw(self) -> str:
-        return "".join(c if isinstance(c, str) else c._raw() for c in self.children)
-
-    def elements(self) -> list[Node]:
-        return [c for c in self.children if isinstance(c, Node)]
-
-    def find_all(self, tag: str) -> list[Node]:
-        """Descendants with this tag, in document order."""
-        found = []
-        for child in self.elements():
-            if child.tag == tag:
-                found.append(child)
-            found += child.find_all(tag)
-        return found
-
-
-class _TreeBuilder(HTMLParser):
-    VOID = frozenset({"area", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("document")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = tuple((dict(attrs).get("class") or "").split())
-        node = Node(tag, classes)
-        self.stack[-1].children.append(node)
-        if tag not in self.VOID:
-            self.stack.append(node)
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    header: list[str]
-    rows: list[list[str]]
-
-    def column(self, name: str) -> list[str]:
-        index = self.header.index(name)
-        return [row[index] for row in self.rows]
-
-
-@dataclass(frozen=True)
-class ExpectationRow:
-    """One row of the validation results table: status, sentence, tables, observed value."""
-
-    success: bool
-    sentence: str
-    tables: dict[str, Table]
-    observed: str
-
-
-def expectation_rows(dom: str) -> list[ExpectationRow]:
-    """The expectation rows of a validation page: table rows whose first cell is a status
-    icon (GX: ``fa-check-circle`` on success, ``fa-times`` on failure)."""
-    builder = _TreeBuilder()
-    builder.feed(dom)
-    found = []
-    for tr in builder.root.find_all("tr"):
-        cells = [c for c in tr.elements() if c.tag == "td"]
-        icons = [i.classes for i in cells[0].find_all("i")] if len(cells) == 3 else []
-        if not icons:
-            continue
-        expectation = cells[1]
-        spans = [s for s in expectation.elements()[0].elements() if s.tag == "span"]
-        titles = [h.text() for h in expectation.find_all("h6")]
-        tables = [_table(t) for t in expectation.find_all("table")]
-        assert len(titles) == len(tables), f"tables without a title: {titles}"
-        found.append(
-            ExpectationRow(
-                success="fa-check-circle" in icons[0],
-                sentence=spans[0].text() if spans else expectation.text(),
-                tables={t: Table(t, *table) for t, table in zip(titles, tables, strict=True)},
-                observed=cells[2].text(),
-            )
-        )
-    return found
-
-
-def _table(node: Node) -> tuple[list[str], list[list[str]]]:
-    header = [th.text() for th in node.find_all("th")]
-    body = node.find_all("tbody")
-    rows = [[td.text() for td in tr.find_all("td")] for b in body for tr in b.find_all("tr")]
-    return header, rows
-
-
-# ------------------------------------------------------------------------------- Chromium
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    """The Chromium binary; skipped without one, failed without one under CI."""
-    for name in CHROMIUM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    message = f"headless Chromium is not installed (looked for {', '.join(CHROMIUM_NAMES)})"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI must run the Data Docs browser test", pytrace=False)
-    pytest.skip(f"{message}; install it (Debian: apt-get install chromium) to run this test")
-
-
-def run_chromium(binary: str, profile: Path, *arguments: str) -> str:
-    """Run headless Chromium once with a new profile directory; its stdout."""
-    profile.mkdir(parents=True)
-    try:
-        done = subprocess.run(
-            [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *arguments],
-            capture_output=True,
-            text=True,
-            timeout=CHROMIUM_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"Chromium took over {CHROMIUM_TIMEOUT} s: {arguments}", pytrace=False)
-    if done.returncode != 0:
-        pytest.fail(f"Chromium exited {done.returncode}: {done.stderr[-2000:]}", pytrace=False)
-    return done.stdout
+    return find_chromium()
 
 
 # ------------------------------------------------------------------------------- the page
@@ -239,19 +102,25 @@ def run(
         context, "febrl3_browser", definition, expectations, {"dataframe": febrl3_checked}
     )
     site = root / "gx" / "uncommitted" / "data_docs" / "local_site"
+    original = Path(shutil.copytree(site, tmp_path_factory.mktemp("as_gx_wrote") / "site"))
+    assert make_data_docs_offline(context) == [site]
     pages = [p for p in site.rglob("*.html") if "validations" in p.relative_to(site).parts]
     assert len(pages) == 1, pages
+    results["_site"], results["_original"] = site, original
     results["_page"] = pages[0]
     results["_bounds"] = (low, high)
     results["_work"] = tmp_path_factory.mktemp("chromium")
     return results
 
 
+def _original(run: dict[str, Any], page: Path) -> Path:
+    return run["_original"] / page.relative_to(run["_site"])
+
+
 @pytest.fixture(scope="module")
 def rows(run: dict[str, Any], chromium: str) -> dict[str, ExpectationRow]:
     """The page's expectation rows, keyed by the start of their sentence."""
-    dom = run_chromium(chromium, run["_work"] / "dom", "--dump-dom", run["_page"].as_uri())
-    assert "</html>" in dom, dom[-500:]
+    dom = dump_dom(chromium, run["_work"] / "dom", run["_page"])
     assert "Rendering failed" not in dom
     found = expectation_rows(dom)
     assert len(found) == 6, [r.sentence for r in found]
@@ -306,7 +175,17 @@ def test_duplicate_rate_rows_list_the_largest_groups(
     for row in (at_least, between):
         assert row.success is True
         assert re.fullmatch(r"\d+\.\d\d% of rows \(\d+ of 5000\) in \d+ groups", row.observed)
-        assert list(row.tables) == ["Largest match groups (first 10)"]
+        assert list(row.tables) == ["Figures", "Largest match groups (first 10)"]
+        figures = row.tables["Figures"].as_dict()
+        assert list(figures)[:2] == ["result", "observed"]
+        assert figures["result"] == "pass" and figures["observed"] == row.observed
+        assert figures["rows"] == "5000"
+        assert (
+            0
+            < int(figures["match groups with duplicates"])
+            <= int(figures["rows with a fuzzy duplicate"])
+        )
+        assert int(figures["largest group (records)"]) <= truth.largest
         table = row.tables["Largest match groups (first 10)"]
         _group_table_is_whole(table)
         assert len(set(table.column("match_id"))) == 10
@@ -321,6 +200,9 @@ def test_group_size_row_counts_sizes_and_lists_the_offending_groups(
     )
     assert row.success is False
     assert row.observed.startswith(f"largest group: {truth.largest} records (")
+    figures = row.tables["Figures"].as_dict()
+    assert figures["result"] == "fail" and figures["observed"] == row.observed
+    assert int(figures["groups outside the size range"]) == truth.groups_of_largest
     by_size = row.tables["Groups with duplicates by size"]
     assert by_size.header == ["size", "groups"]
     assert str(truth.largest) in by_size.column("size")
@@ -371,6 +253,7 @@ def test_quality_row_shows_estimates_confusion_matrix_and_column_importances(
     assert row.success is True
     assert re.fullmatch(r"f1: [01](\.\d+)?", row.observed)
     assert list(row.tables) == [
+        "Figures",
         "Quality estimates",
         "Confusion matrix (labelled pairs, held out)",
         "Column importances",
@@ -381,23 +264,89 @@ def test_quality_row_shows_estimates_confusion_matrix_and_column_importances(
     assert matrix.header == ["", "predicted match", "predicted no match"]
     assert [r[0] for r in matrix.rows] == ["labelled match", "labelled no match"]
     assert all(cell.isdigit() for r in matrix.rows for cell in r[1:])
+    assert row.tables["Figures"].as_dict() == {"result": "pass", "observed": row.observed}
     importances = row.tables["Column importances"]
+    weights = [float(w) for w in importances.column("share")]
+    assert weights == sorted(weights, reverse=True) and len(set(weights)) > 1
     assert "given_name" in importances.column("column")
     assert TRUTH not in importances.column("column")
     assert KIND not in importances.column("column")
 
 
-def test_screenshot_of_the_page(run: dict[str, Any], chromium: str) -> None:
-    png = run["_work"] / "page.png"
-    run_chromium(
-        chromium,
-        run["_work"] / "screenshot",
-        f"--screenshot={png}",
-        f"--window-size={WINDOW[0]},{WINDOW[1]}",
-        run["_page"].as_uri(),
-    )
-    assert png.is_file(), "Chromium wrote no screenshot"
-    data = png.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">II", data[16:24]) == WINDOW  # IHDR width, height
-    assert len(data) > 100_000, f"a {len(data)}-byte screenshot is blank or nearly so"
+# ------------------------------------------------------------------------------- offline
+def _validation_links(dom: str) -> list[str]:
+    """The validation pages the index's "Validation Results" table links (rows exist only
+    once Bootstrap Table's script built them)."""
+    tables = [
+        t
+        for t in parse(dom).find_all("table")
+        if "ge-index-page-validation-results-table" in t.classes
+    ]
+    assert len(tables) == 1
+    return [
+        str(tr.attributes.get("data-href"))
+        for tr in tables[0].find_all("tr")
+        if "data-href" in tr.attributes
+    ]
+
+
+def test_index_lists_the_validation_offline(run: dict[str, Any], chromium: str) -> None:
+    index = run["_site"] / "index.html"
+    links = _validation_links(dump_dom(chromium, run["_work"] / "index", index))
+    assert links == [run["_page"].relative_to(run["_site"]).as_posix()]
+    as_gx_wrote = dump_dom(chromium, run["_work"] / "index_gx", _original(run, index))
+    assert _validation_links(as_gx_wrote) == []  # the control: without network, nothing
+
+
+def _drawn(icon: dict[str, Any]) -> bool:
+    return icon["box"]["width"] > 0 and "Font Awesome" in icon["font"]
+
+
+def test_pass_and_fail_icons_are_drawn_in_colour_offline(
+    run: dict[str, Any], chromium: str
+) -> None:
+    found = probe(chromium, run["_work"] / "probe", run["_page"], ORDINARY)
+    icons = found["icons"]
+    assert len(icons) == 6 and all(_drawn(i) for i in icons), icons
+    colours = sorted(i["color"] for i in icons)
+    assert colours == sorted([GREEN] * 3 + [RED] * 3)
+    for icon in icons:
+        assert (icon["color"] == GREEN) == ("fa-check-circle" in icon["classes"])
+    assert found["body_font"].startswith("-apple-system")  # Bootstrap's, not the browser's
+    index = probe(chromium, run["_work"] / "probe_index", run["_site"] / "index.html", ORDINARY)
+    assert [i["color"] for i in index["icons"]] == [RED] and _drawn(index["icons"][0])
+    as_gx_wrote = probe(chromium, run["_work"] / "probe_gx", _original(run, run["_page"]), ORDINARY)
+    assert len(as_gx_wrote["icons"]) == 6  # the control: the same icons, none drawn
+    assert not any(_drawn(i) for i in as_gx_wrote["icons"])
+
+
+def test_observed_values_and_figures_fit_an_ordinary_window(
+    run: dict[str, Any], chromium: str
+) -> None:
+    """At 1,200 px every observed value and every row's first table (the figures) is in view:
+    the group tables scroll inside their cell instead of widening the page."""
+    found = probe(chromium, run["_work"] / "layout", run["_page"], ORDINARY)
+    assert found["viewport"] == ORDINARY and len(found["rows"]) == 6
+    for row in found["rows"]:
+        assert row["observed"]["right"] <= ORDINARY, row
+        assert row["observed"]["width"] >= 120, row  # room for "83.26% of rows (...)"
+        assert row["first_table"]["right"] <= row["expectation"]["right"] <= ORDINARY, row
+
+
+def test_screenshots_offline(run: dict[str, Any], chromium: str) -> None:
+    """The validation page (top, and the quality row) and the index, offline, 1,200 px wide;
+    kept in ``$GX_FINDMATCHES_SCREENSHOTS`` when set (how docs/images are made)."""
+    shots = {
+        "data_docs_validation.png": (run["_page"], (ORDINARY, 1100), ""),
+        "data_docs_validation_quality.png": (
+            run["_page"],
+            (ORDINARY, 1250),
+            "The cross-validated match",
+        ),
+        "data_docs_index.png": (run["_site"] / "index.html", (ORDINARY, 450), ""),
+    }
+    keep = os.environ.get("GX_FINDMATCHES_SCREENSHOTS")
+    for name, (page, size, scroll_to) in shots.items():
+        data = screenshot(chromium, run["_work"] / name, page, size, scroll_to)
+        if keep:
+            Path(keep, name).write_bytes(data)

@@ -3,7 +3,8 @@
 The shipped suites (``expectations/*.json``) and checkpoint definitions
 (``checkpoints/*.json``) are plain GX files; these helpers wire them to a data file or SQL
 table in a GX project, so a data team gets a validated table and Data Docs in one call.
-Everything is added with ``add_or_update``: running again replaces, never duplicates.
+Everything is added with ``add_or_update``: running again replaces, never duplicates. After each
+run the local Data Docs sites are made to work offline (:func:`make_data_docs_offline`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.checkpoint.actions import ValidationAction
 from great_expectations.core.expectation_suite import ExpectationSuite
 
+from ..gx.offline_docs import make_data_docs_offline
 from ..io import table_format
 from ..sources import is_database_url
 from .results import CheckpointOutcome, summarize
@@ -87,7 +89,7 @@ def run_suite_checkpoint(
         result_format: GX result format of the run.
 
     Returns:
-        The outcome, with the Data Docs ``index.html`` path.
+        The outcome, with the Data Docs ``index.html`` path (the site works offline).
     """
     context = open_project(project)
     if not isinstance(suite, ExpectationSuite):
@@ -102,7 +104,7 @@ def run_suite_checkpoint(
             result_format=result_format,
         )
     )
-    return summarize(checkpoint.run(), context)
+    return _run(checkpoint, context)
 
 
 def run_checkpoint_file(
@@ -140,7 +142,14 @@ def run_checkpoint_file(
     checkpoint = gx.Checkpoint(**data)
     checkpoint.actions.extend(actions)
     checkpoint = context.checkpoints.add_or_update(checkpoint)
-    return summarize(checkpoint.run(), context)
+    return _run(checkpoint, context)
+
+
+def _run(checkpoint: Any, context: Any) -> CheckpointOutcome:
+    """Run a checkpoint, then make the Data Docs it built readable without network."""
+    result = checkpoint.run()
+    make_data_docs_offline(context)
+    return summarize(result, context)
 
 
 def _validation_definition(

@@ -33,6 +33,7 @@ from .expectations import (
     ExpectTableRowsToHaveNoMatchesInReference,
 )
 from .guard import ensure_registered, load_suite
+from .offline_docs import make_data_docs_offline, make_site_offline
 
 __all__ = [
     "ExpectColumnValuesToBeConsistentWithinMatchGroups",
@@ -45,6 +46,8 @@ __all__ = [
     "UnregisteredExpectationError",
     "ensure_registered",
     "load_suite",
+    "make_data_docs_offline",
+    "make_site_offline",
 ]
 
 # GX's own expectations are attributes of ``great_expectations.expectations``; registration

@@ -16,7 +16,38 @@ from typing import Any
 from great_expectations.render import RenderedStringTemplateContent, RenderedTableContent
 
 _BADGE = {"classes": ["badge", "badge-secondary"]}
-_TABLE_STYLE = {"body": {"classes": ["table-bordered", "table-sm", "mt-3"]}}
+_TABLE_CLASSES = ["table-bordered", "table-sm", "mt-3"]
+# A table of more than four columns lists records (one column per batch column). It scrolls
+# sideways inside the expectation's cell instead of widening it: a block of width 0 that grows
+# to the cell (min-width) adds nothing to the cell's minimum width, so the results table keeps
+# the observed-value column in view at ordinary widths (FEBRL's groups needed 2,400 px). Its
+# cells keep to one line, a record per row, and the cells' own borders draw the grid (the
+# block's border would outline the empty space right of a short table).
+_NARROW = 4
+_SCROLLS = {
+    "display": "block",
+    "width": "0",
+    "min-width": "100%",
+    "overflow-x": "auto",
+    "white-space": "nowrap",
+    "border": "none",
+}
+# Headline figures of a result, in the order shown, from the ``details`` keys that have them.
+FIGURES = (
+    ("rows", "rows"),
+    ("rows_with_duplicates", "rows with a fuzzy duplicate"),
+    ("groups_with_duplicates", "match groups with duplicates"),
+    ("largest_group", "largest group (records)"),
+    ("offending_groups", "groups outside the size range"),
+    ("crossing_groups", "groups crossing the label boundary"),
+    ("share_not_crossing", "share of groups not crossing"),
+    ("inconsistent_groups", "inconsistent groups"),
+    ("share_consistent", "share of groups consistent"),
+    ("reference_rows", "reference rows"),
+    ("matching_rows", "rows matching the reference"),
+    ("same_key_rows", "rows whose key is in the reference"),
+    ("share_not_matching", "share of rows not matching"),
+)
 
 
 def kwargs_of(configuration: Any, result: Any) -> dict[str, Any]:
@@ -70,8 +101,28 @@ def table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> R
         ),
         header_row=list(header),
         table=[[cell_text(cell) for cell in row] for row in rows],
-        styling=_TABLE_STYLE,
+        styling={"body": {"classes": _TABLE_CLASSES, "styles": _styles(len(header))}},
     )
+
+
+def _styles(columns: int) -> dict[str, str]:
+    return {} if columns <= _NARROW else _SCROLLS
+
+
+def figures(success: bool, observed: str, details: Mapping[str, Any]) -> RenderedTableContent:
+    """The table that leads a result's details: pass or fail, the observed value as a
+    sentence, then the counts behind it (:data:`FIGURES`). It sits under the expectation's
+    sentence, so the figures are read first, before any list of groups."""
+    rows: list[list[Any]] = [["result", "pass" if success else "fail"], ["observed", observed]]
+    rows += [[label, details[key]] for key, label in FIGURES if details.get(key) is not None]
+    return table("Figures", ["figure", "value"], rows)
+
+
+def by_weight(weights: Mapping[str, float] | None) -> list[list[Any]]:
+    """``[name, weight]`` rows, heaviest first (ties by name): stored results come back from
+    JSON with their keys sorted by name, whatever order they were computed in."""
+    ranked = sorted((weights or {}).items(), key=lambda item: (-float(item[1]), item[0]))
+    return [[name, weight] for name, weight in ranked]
 
 
 def cell_text(value: Any) -> str:

@@ -8,7 +8,7 @@ from great_expectations.compatibility import pydantic
 from great_expectations.render import RenderedTableContent
 
 from ..params import MATCH_KEYS
-from ..rendering import table
+from ..rendering import by_weight, table
 from .matching_expectation import FindMatchesMatchingExpectation
 
 METRIC = "findmatches.quality_report"
@@ -161,6 +161,6 @@ class ExpectMatchQualityMetricToBeBetween(FindMatchesMatchingExpectation):
             table(
                 "Column importances",
                 ["column", "share"],
-                list((details.get("column_importances") or {}).items()),
+                by_weight(details.get("column_importances")),
             ),
         ]

@@ -3,6 +3,9 @@
 GX registers a renderer under each expectation type that has it in ``dir(cls)``, and calls it
 as a classmethod of the concrete class, so the three legacy renderers below serve every
 subclass; subclasses fill in three hooks: the sentence, the observed value and the tables.
+Under the sentence, a "Figures" table (pass or fail, the observed value, the counts behind it)
+leads the subclass's tables: GX puts the observed value in the page's right-hand column, which
+a wide table of records can push out of view.
 
 Like GX's table-level expectations (``expect_table_row_count_to_be_between``), every
 expectation takes a ``row_condition``: it is part of the metric *domain*, so each engine
@@ -27,7 +30,7 @@ from great_expectations.render.renderer.renderer import renderer
 from great_expectations.render.renderer_configuration import RendererConfiguration
 
 from ..details import limit_of
-from ..rendering import condition_clause, kwargs_of, result_of, sentence
+from ..rendering import condition_clause, figures, kwargs_of, result_of, sentence
 
 
 class FindMatchesRenderedExpectation(BatchExpectation, ABC):
@@ -118,4 +121,5 @@ class FindMatchesRenderedExpectation(BatchExpectation, ABC):
         found = result_of(result)
         if not found.get("details"):
             return None
-        return cls._tables(found) or None
+        lead = figures(bool(result.success), cls._observed_text(found), found["details"])
+        return [lead, *cls._tables(found)]
