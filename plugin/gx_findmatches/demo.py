@@ -18,6 +18,7 @@ from .datasets.febrl import PRIMARY_KEY, labels_from_truth, load_febrl, true_ent
 from .engine.pairwise_quality import pairwise_quality
 from .engine.transform import FindMatches
 from .io import write_table
+from .outputs import check_output_folder, write_text_atomically
 
 LABELLED_RECORDS = 200
 
@@ -27,7 +28,11 @@ def run_demo(out_dir: Path, data_docs: bool = True) -> dict[str, Any]:
 
     With ``data_docs`` it ends in Great Expectations checkpoints and Data Docs
     (see :mod:`.demo_data_docs`).
+
+    Raises:
+        DataFileError: ``out_dir`` is a file or cannot be written (checked before the run).
     """
+    check_output_folder(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = load_febrl("febrl3")
     truth = true_entities(frame)
@@ -75,9 +80,7 @@ def run_demo(out_dir: Path, data_docs: bool = True) -> dict[str, Any]:
 
         report["great_expectations"] = run_data_docs_demo(out_dir, frame)
         text = "\n".join([text, *data_docs_text(report["great_expectations"])])
-    (out_dir / "summary.json").write_text(
-        json.dumps(report, indent=1, default=str), encoding="utf-8"
-    )
+    write_text_atomically(out_dir / "summary.json", json.dumps(report, indent=1, default=str))
     report["text"] = text
     return report
 

@@ -1,18 +1,20 @@
 """Reading and writing tables by file extension: ``.csv``, ``.tsv`` and ``.parquet``.
 
-Writes are atomic (a temporary file renamed into place), so a failed run never leaves a
-partial output file that a later pipeline step could mistake for a result.
+Writes are atomic (see :mod:`.outputs`: a temporary file renamed into place, the target's
+mode kept), so a failed run never leaves a partial output file that a later pipeline step
+could mistake for a result, nor a stray temporary file.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
 from .errors import DataFileError
+from .outputs import check_output_file, write_atomically
 
 FORMATS = (".csv", ".tsv", ".parquet")
 
@@ -53,20 +55,30 @@ def read_table(path: str | Path, text_columns: bool = True) -> pd.DataFrame:
         ) from error
 
 
+def check_table_output(path: str | Path, option: str | None = None) -> Path:
+    """Refuse now, before any work, a table output path of an unknown format or one that
+    cannot be written (see :func:`.outputs.check_output_file`)."""
+    table_format(path)
+    return check_output_file(path, option)
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table atomically in the format its extension names."""
-    target = Path(path)
-    suffix = table_format(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=suffix + ".tmp")
-    os.close(handle)
-    try:
+    """Write a table atomically in the format its extension names.
+
+    Returns the path written (a symlink's target when ``path`` is a link).
+
+    Raises:
+        DataFileError: unknown format, or the file cannot be written (the message says
+            why: full disk, no permission, ...); a previous file at ``path`` is unchanged.
+    """
+    suffix = table_format(path)
+
+    def write(stream: IO[bytes]) -> None:
         if suffix == ".parquet":
-            frame.to_parquet(temporary, index=False)
-        else:
-            frame.to_csv(temporary, sep="\t" if suffix == ".tsv" else ",", index=False)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+            frame.to_parquet(stream, index=False)
+            return
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
+        frame.to_csv(text, sep="\t" if suffix == ".tsv" else ",", index=False)
+        text.detach()  # the stream stays open for fsync
+
+    return write_atomically(path, write)

@@ -12,7 +12,8 @@ from ..engine.evaluation import QualityReport
 from ..engine.results import MatchResult
 from ..engine.transform import FindMatches
 from ..errors import DataFileError, ParameterError
-from ..io import read_table, table_format
+from ..io import check_table_output, read_table, table_format
+from ..outputs import check_output_file, check_output_folder
 from ..sources import DataSource, is_database_url
 from .common import EXIT_OK, command, print_json, store_argument
 
@@ -118,20 +119,26 @@ def _output(args: argparse.Namespace) -> DataSource | None:
     return DataSource(args.out)
 
 
-def _check_output_paths(args: argparse.Namespace) -> None:
+def _check_output_paths(args: argparse.Namespace, stored_data: str | None = None) -> None:
     """Refuse, before any work, outputs that would destroy the input or each other, or that
-    cannot be written (a model file in a missing folder)."""
+    cannot be written: a folder that is a file or cannot be written, a model file in a
+    missing folder, a path that is a folder (see :func:`..outputs.check_output_file`).
+
+    ``stored_data`` is the data location of a stored transform (``--transform``), which an
+    output must not overwrite either.
+    """
+    data = ("--data", args.data) if args.data else ("the transform's --data", stored_data)
     files = {
         name: Path(value).resolve()
         for name, value in (
-            ("--data", args.data),
+            data,
             ("--out", args.out),
             ("--save-model", getattr(args, "save_model", None)),
         )
         if value and not is_database_url(value)
     }
     seen: dict[Path, str] = {}
-    for name, path in files.items():
+    for name, path in files.items():  # resolved: a symlink to the data is the data
         if path in seen:
             raise DataFileError(
                 f"{name} and {seen[path]} name the same file ({path}); writing one would "
@@ -144,18 +151,25 @@ def _check_output_paths(args: argparse.Namespace) -> None:
             f"--save-model {args.save_model}: folder {model.parent} does not exist; create it "
             f"or choose another path"
         )
+    if "--out" in files:
+        check_table_output(args.out, "--out")
+    if model is not None:
+        check_output_file(args.save_model, "--save-model")
 
 
 def _run_match(args: argparse.Namespace) -> int:
     _one_shot(args, ("data", "primary_key", "out"))
-    _check_output_paths(args)
     output = _output(args)
     started = time.perf_counter()
     if args.transform:
         from .workflow_commands import workflow
 
-        result = workflow(args).match(args.transform, output, args.replace_output)
+        flow = workflow(args)
+        stored = DataSource.from_reference(flow.store.get_transform(args.transform).data_source)
+        _check_output_paths(args, stored_data=stored.location)
+        result = flow.match(args.transform, output, args.replace_output)
     else:
+        _check_output_paths(args)
         frame = read_table(args.data)
         labels = read_table(args.labels) if args.labels else None
         transform = _transform(args).fit(frame, labels)
@@ -242,6 +256,7 @@ def print_report(report: QualityReport, as_json: bool) -> None:
 def _run_demo(args: argparse.Namespace) -> int:
     from ..demo import run_demo
 
+    check_output_folder(args.out, "--out")  # before the run, with the option's name
     report = run_demo(Path(args.out))
     if args.json:
         print_json(report)

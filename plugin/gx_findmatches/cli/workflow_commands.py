@@ -7,7 +7,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from ..io import write_table
+from ..io import check_table_output, write_table
 from ..sources import DataSource
 from .common import EXIT_OK, command, print_json, store_argument
 
@@ -223,6 +223,7 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    check_table_output(args.out, "--out")  # before the work
     sheet = workflow(args).generate_labels(args.name, args.sets, args.set_size, args.strategy)
     write_table(sheet, args.out)
     _emit(
@@ -241,6 +242,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    check_table_output(args.out, "--out")
     labels = workflow(args).export_labels(args.name)
     write_table(labels, args.out)
     _emit(

@@ -35,6 +35,11 @@ from .progress import track
 _BUDGET_BASE = 5
 _BUDGET_SLOPE = 95
 _COSTING_ROWS = 200_000  # above this many records, two-column keys are costed on a sample
+# Coarse keys that enter two-column combinations: the most specific ones. Every combination
+# is costed, so without a cap planning grew with the square of the column count (300 rows x
+# 400 columns: 1,200 coarse keys, 700k combinations, 20 s). The quality tables have at most
+# 30 coarse keys (PatentsView), so the cap never changes their plans.
+_MAX_COMBINED_KEYS = 40
 
 # Blocking key transforms per column kind.
 _KEY_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -258,10 +263,12 @@ def plan_blocking(
 
     The universe of keys does not depend on the trade-off: every key family of every column,
     plus two-column combinations of the *coarse* keys (over ``5 n`` pairs alone, a bound
-    fixed by the table size). Keys are taken in ascending pair count while the running total
-    fits the budget ``n (5 + 95 t)``; a combination is dropped (and its cost refunded) once
-    one of its parts is taken whole, since the part covers it. A larger budget takes a longer
-    prefix of the same order, so a higher ``accuracy_cost_tradeoff`` never loses a pair.
+    fixed by the table size; on wide tables only the 40 most specific of them, so planning
+    stays linear in the number of columns). Keys are taken in ascending pair count while the
+    running total fits the budget ``n (5 + 95 t)``; a combination is dropped (and its cost
+    refunded) once one of its parts is taken whole, since the part covers it. A larger budget
+    takes a longer prefix of the same order, so a higher ``accuracy_cost_tradeoff`` never
+    loses a pair.
     Pass the ``keys`` cache on to :func:`candidate_pairs` to compute each key once.
     """
     n = len(partition)
@@ -273,6 +280,9 @@ def plan_blocking(
         (key,): pair_count(keys.compound((key,))) for key in singles
     }
     coarse = [key for key in singles if costs[(key,)] > 5 * n]
+    if len(coarse) > _MAX_COMBINED_KEYS:
+        kept = set(sorted(coarse, key=lambda k: (costs[(k,)], k))[:_MAX_COMBINED_KEYS])
+        coarse = [key for key in coarse if key in kept]  # still in column order
     rows, scale = _costing_sample(n)
     for a, b in combinations(coarse, 2):
         if a[0] != b[0]:

@@ -9,14 +9,13 @@ predictions.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ..errors import ModelFileError
+from ..outputs import write_text_atomically
 from .blocking import BlockingPlan
 from .columns import ColumnPlan, ColumnSpec
 from .fellegi_sunter import FellegiSunterModel
@@ -106,17 +105,8 @@ def transform_from_dict(data: dict[str, Any]) -> FindMatches:
 
 def save_transform(transform: FindMatches, path: str | Path) -> Path:
     """Write atomically: a crash mid-write never leaves a half-written model file."""
-    target = Path(path)
     text = json.dumps(transform_to_dict(transform), indent=1, sort_keys=False)
-    handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    return write_text_atomically(path, text)
 
 
 def load_transform(path: str | Path) -> FindMatches:

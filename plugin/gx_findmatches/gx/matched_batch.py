@@ -7,12 +7,14 @@ compare against the match groups.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..engine.results import MatchResult
+from ..engine.transform import FindMatches
 from .params import MatchParameters
 
 MATCH_ID = "match_id"
@@ -27,11 +29,14 @@ class MatchedBatch:
         data: every row of the batch, all columns, in batch order.
         result: the engine's result on ``data`` minus the excluded columns (same row order).
         parameters: the matching parameters the result was computed with.
+        set_aside: columns the match did not compare, and why (see
+            :func:`columns_set_aside`); every matching expectation reports them.
     """
 
     data: pd.DataFrame
     result: MatchResult
     parameters: MatchParameters
+    set_aside: Mapping[str, str] = field(default_factory=dict)
 
     def labelled(self) -> pd.DataFrame:
         """The batch with ``match_id`` and ``match_confidence_score`` added, by position (the
@@ -71,3 +76,19 @@ class MatchedBatch:
             )
         distinct = groups.groupby(MATCH_ID, sort=False)[column].transform("nunique")
         return groups[distinct > 1]
+
+
+def columns_set_aside(transform: FindMatches, data: pd.DataFrame) -> dict[str, str]:
+    """Columns of ``data`` the fitted ``transform`` does not compare, and why.
+
+    A batch whose optional column happens to be empty (no e-mail given on any row today)
+    must still be matched, and the result must say what was not compared: the transform's own
+    exclusions (an entirely null, constant or identifier column when it was fitted), and
+    compared columns that are entirely null in this batch (a stored transform trained on data
+    that had them), which then count as missing on every record.
+    """
+    aside = dict(transform.column_plan_.excluded)
+    for spec in transform.column_plan_.compared:
+        if spec.name in data.columns and data[spec.name].isna().all():
+            aside[spec.name] = "entirely null in this batch: missing on every record"
+    return aside

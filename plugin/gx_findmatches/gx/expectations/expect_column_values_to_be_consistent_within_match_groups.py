@@ -54,6 +54,7 @@ class ExpectColumnValuesToBeConsistentWithinMatchGroups(FindMatchesMatchingExpec
             "inconsistent_groups": inconsistent,
             "share_consistent": share,
             "columns": found["columns"],
+            "columns_set_aside": found.get("columns_set_aside", {}),
             "inconsistent": cut(found["groups"], self._limit(runtime_configuration)),
         }
         return self._outcome(share >= self.mostly, inconsistent, details)

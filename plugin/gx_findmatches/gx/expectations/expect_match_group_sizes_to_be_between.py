@@ -57,6 +57,7 @@ class ExpectMatchGroupSizesToBeBetween(FindMatchesMatchingExpectation):
             "size_counts": {str(size): count for size, count in sorted(sizes.items())},
             "offending_groups": offending,
             "columns": found["columns"],
+            "columns_set_aside": found.get("columns_set_aside", {}),
             "offending": cut(groups, self._limit(runtime_configuration)),
         }
         return self._outcome(offending == 0, found["largest_group"], details)

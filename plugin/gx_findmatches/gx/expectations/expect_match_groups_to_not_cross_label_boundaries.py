@@ -55,6 +55,7 @@ class ExpectMatchGroupsToNotCrossLabelBoundaries(FindMatchesMatchingExpectation)
             "crossing_groups": crossing,
             "share_not_crossing": share,
             "columns": found["columns"],
+            "columns_set_aside": found.get("columns_set_aside", {}),
             "crossing": cut(found["groups"], self._limit(runtime_configuration)),
         }
         return self._outcome(share >= self.mostly, crossing, details)

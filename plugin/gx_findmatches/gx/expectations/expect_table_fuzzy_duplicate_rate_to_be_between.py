@@ -57,6 +57,7 @@ class ExpectTableFuzzyDuplicateRateToBeBetween(FindMatchesMatchingExpectation):
         }
         details["columns"] = found["columns"]
         details["model_notes"] = found.get("model_notes", [])
+        details["columns_set_aside"] = found.get("columns_set_aside", {})
         details["largest_groups"] = cut(found["groups"], self._limit(runtime_configuration))
         return self._outcome(success, rate, details)
 

@@ -58,6 +58,7 @@ class ExpectTableRowsToHaveNoMatchesInReference(FindMatchesMatchingExpectation):
             "same_key_rows": found["same_key_rows"],
             "share_not_matching": share,
             "columns": found["columns"],
+            "columns_set_aside": found.get("columns_set_aside", {}),
             "matches": cut(found["matches"], self._limit(runtime_configuration)),
         }
         return self._outcome(share >= self.mostly, matching, details)

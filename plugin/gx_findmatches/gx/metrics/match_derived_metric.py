@@ -41,6 +41,14 @@ class MatchDerivedMetric(TableMetricProvider):
         raise NotImplementedError(f"{cls.__name__} must implement _from_match")
 
     @classmethod
+    def _value(cls, matched: MatchedBatch, value_kwargs: dict[str, Any]) -> Any:
+        """The metric's value; a dict also says which columns the match set aside."""
+        value = cls._from_match(matched, value_kwargs)
+        if isinstance(value, dict):
+            value["columns_set_aside"] = dict(matched.set_aside)
+        return value
+
+    @classmethod
     def _get_evaluation_dependencies(
         cls,
         metric: MetricConfiguration,
@@ -70,7 +78,7 @@ class MatchDerivedMetric(TableMetricProvider):
         metrics: dict[str, Any],
         runtime_configuration: dict,
     ) -> Any:
-        return cls._from_match(metrics[MATCH_RESULT], dict(metric_value_kwargs))
+        return cls._value(metrics[MATCH_RESULT], dict(metric_value_kwargs))
 
     @metric_value(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(
@@ -81,7 +89,7 @@ class MatchDerivedMetric(TableMetricProvider):
         metrics: dict[str, Any],
         runtime_configuration: dict,
     ) -> Any:
-        return cls._from_match(metrics[MATCH_RESULT], dict(metric_value_kwargs))
+        return cls._value(metrics[MATCH_RESULT], dict(metric_value_kwargs))
 
     @metric_value(engine=SparkDFExecutionEngine)
     def _spark(
@@ -92,4 +100,4 @@ class MatchDerivedMetric(TableMetricProvider):
         metrics: dict[str, Any],
         runtime_configuration: dict,
     ) -> Any:
-        return cls._from_match(metrics[MATCH_RESULT], dict(metric_value_kwargs))
+        return cls._value(metrics[MATCH_RESULT], dict(metric_value_kwargs))

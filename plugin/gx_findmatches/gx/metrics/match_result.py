@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from ..matched_batch import MatchedBatch
+from ..matched_batch import MatchedBatch, columns_set_aside
 from ..params import MATCH_DEFAULTS, MATCH_KEYS, MATCH_RESULT, MatchParameters
 from .batch_frame_metric import BatchFrameMetric
 
@@ -40,6 +40,8 @@ class FindMatchesMatchResult(BatchFrameMetric):
         parameters = MatchParameters.from_kwargs(value_kwargs)
         data = parameters.matching_frame(frame)
         ENGINE_CALLS += 1
-        result = parameters.fitted(data).match(data)
+        transform = parameters.fitted(data)
+        result = transform.match(data)
         logger.info("matched a batch of %d rows: %s", len(frame), result.summary.to_dict())
-        return MatchedBatch(data=frame, result=result, parameters=parameters)
+        aside = columns_set_aside(transform, data)
+        return MatchedBatch(data=frame, result=result, parameters=parameters, set_aside=aside)

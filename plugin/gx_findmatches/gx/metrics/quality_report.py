@@ -61,8 +61,11 @@ class FindMatchesQualityReport(BatchFrameMetric):
                 "label_column (a column of true entity ids in the batch), or transform_name "
                 "(a transform with imported labels)"
             )
-        report = parameters.estimator().evaluate(data, labels).to_dict()
+        estimator = parameters.estimator()
+        report = estimator.evaluate(data, labels).to_dict()
         report["labels_source"] = source
+        plan = plan_columns(data, estimator.primary_key, estimator.columns, estimator.partition_by)
+        report["columns_set_aside"] = dict(plan.excluded)
         return plain(report)
 
 

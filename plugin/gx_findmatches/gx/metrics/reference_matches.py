@@ -9,7 +9,7 @@ import pandas as pd
 from ...errors import ColumnError
 from ...io import read_table
 from ..details import plain, records
-from ..matched_batch import CONFIDENCE, MATCH_ID
+from ..matched_batch import CONFIDENCE, MATCH_ID, columns_set_aside
 from ..params import MATCH_DEFAULTS, MATCH_KEYS, MatchParameters
 from .batch_frame_metric import BatchFrameMetric
 
@@ -47,7 +47,8 @@ class FindMatchesReferenceMatches(BatchFrameMetric):
             ignore_index=True,
         )
         data = combined.drop(columns=_SOURCE)
-        output = parameters.fitted(data).match(data).frame
+        transform = parameters.fitted(data)
+        output = transform.match(data).frame
         output[_SOURCE] = combined[_SOURCE].to_numpy()
         has_reference = ~output.groupby(MATCH_ID)[_SOURCE].transform("all")
         reference_keys = output[~output[_SOURCE]].groupby(MATCH_ID)[key].agg(list)
@@ -73,6 +74,7 @@ class FindMatchesReferenceMatches(BatchFrameMetric):
             "same_key_rows": int(same_key.sum()),
             "columns": [str(c) for c in batch.columns],
             "matches": matches,
+            "columns_set_aside": columns_set_aside(transform, data),
         }
 
 
