@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .engine.evaluation import QualityReport
 from .engine.pairwise_quality import PairwiseQuality, pairwise_quality
 from .engine.results import MatchResult, MatchSummary
+from .engine.settings import MatchSettings
 from .engine.transform import FindMatches
 from .errors import (
     CandidatePairLimitError,
@@ -28,6 +29,7 @@ from .errors import (
     LabelError,
     ModelFileError,
     NotFittedError,
+    NotTrainedError,
     ParameterError,
     PrimaryKeyError,
 )
@@ -48,9 +50,11 @@ __all__ = [
     "InputError",
     "LabelError",
     "MatchResult",
+    "MatchSettings",
     "MatchSummary",
     "ModelFileError",
     "NotFittedError",
+    "NotTrainedError",
     "PairwiseQuality",
     "ParameterError",
     "PrimaryKeyError",
