@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from .engine.evaluation import QualityReport
     from .engine.pairwise_quality import PairwiseQuality, pairwise_quality
     from .engine.results import MatchResult, MatchSummary
+    from .engine.settings import MatchSettings
     from .engine.transform import FindMatches
     from .errors import (
         CandidatePairLimitError,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
         LabelError,
         ModelFileError,
         NotFittedError,
+        NotTrainedError,
         ParameterError,
         PrimaryKeyError,
     )
@@ -46,12 +48,14 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 # must start in well under a second for ``--help`` and store commands.
 _ERRORS = (
     "CandidatePairLimitError ColumnError DataFileError EmptyTableError FindMatchesError "
-    "InputError LabelError ModelFileError NotFittedError ParameterError PrimaryKeyError"
+    "InputError LabelError ModelFileError NotFittedError NotTrainedError ParameterError "
+    "PrimaryKeyError"
 )
 _WHERE: dict[str, str] = {
     "FindMatches": ".engine.transform",
     "MatchResult": ".engine.results",
     "MatchSummary": ".engine.results",
+    "MatchSettings": ".engine.settings",
     "PairwiseQuality": ".engine.pairwise_quality",
     "QualityReport": ".engine.evaluation",
     "pairwise_quality": ".engine.pairwise_quality",
@@ -85,9 +89,11 @@ __all__ = [
     "InputError",
     "LabelError",
     "MatchResult",
+    "MatchSettings",
     "MatchSummary",
     "ModelFileError",
     "NotFittedError",
+    "NotTrainedError",
     "PairwiseQuality",
     "ParameterError",
     "PrimaryKeyError",

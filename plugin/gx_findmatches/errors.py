@@ -15,6 +15,7 @@ FindMatchesError
 ├── CandidatePairLimitError    blocking would produce more pairs than the configured cap
 ├── ModelFileError             a saved transform cannot be read back
 └── NotFittedError             (also a scikit-learn NotFittedError) used before ``fit``
+    └── NotTrainedError        a stored transform has no trained model yet
 ```
 """
 
@@ -32,6 +33,7 @@ __all__ = [
     "LabelError",
     "ModelFileError",
     "NotFittedError",
+    "NotTrainedError",
     "ParameterError",
     "PrimaryKeyError",
 ]
@@ -79,3 +81,7 @@ class ModelFileError(FindMatchesError, ValueError):
 
 class NotFittedError(FindMatchesError, _SklearnNotFittedError):
     """The transform was used before ``fit`` (also a scikit-learn ``NotFittedError``)."""
+
+
+class NotTrainedError(NotFittedError):
+    """A stored transform is asked to match before its first training (Glue's NOT_READY)."""

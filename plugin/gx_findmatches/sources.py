@@ -37,8 +37,8 @@ class DataSource:
     def __post_init__(self) -> None:
         if is_database_url(self.location) and not self.table:
             raise DataFileError(
-                f"{self.describe()} is a database; name the table too (the `table` argument: "
-                f"--table for --data, --out-table for --out on the command line)"
+                f"{self.describe()} is a database; name the table too "
+                f"(`DataSource(location, table)`)"
             )
 
     def describe(self) -> str:
@@ -93,7 +93,7 @@ class DataSource:
             if exists and not replace:
                 raise DataFileError(
                     f"{self.describe()} already exists; choose another table or replace it "
-                    f"(--replace-output)"
+                    f"(`DataSource.write(frame, replace=True)`)"
                 )
             with engine.begin() as connection:
                 frame.to_sql(self.table or "", connection, if_exists="replace", index=False)
@@ -121,5 +121,7 @@ def _reflect(engine: sa.Engine, name: str, described: str) -> sa.Table:
     except sa.exc.SQLAlchemyError as error:
         raise DataFileError(f"cannot reach {described} ({error}); check the URL") from error
     if name not in known:
-        raise DataFileError(f"no table {name!r} in the database (tables: {known}); check --table")
+        raise DataFileError(
+            f"no table {name!r} in the database (tables: {known}); check the table name"
+        )
     return sa.Table(name, sa.MetaData(), autoload_with=engine)

@@ -4,11 +4,16 @@ match, match incrementally. Every operation is a task run in the store.
 This module only orchestrates: the engine does the matching, the store keeps the history,
 and each task run is one transaction, so a failed run leaves nothing behind but its FAILED
 record with the error (see :meth:`Store.task_run`).
+
+The module functions at the end (:func:`stored_transform_settings`, :func:`stored_labels`,
+:func:`trained_transform`) are how other layers (GX) read a stored transform without opening
+the store themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +24,10 @@ from .engine.evaluation import QualityReport
 from .engine.labels import RECOMMENDED_MAX_SET_SIZE, label_pairs
 from .engine.persistence import transform_from_dict, transform_to_dict
 from .engine.results import MatchResult
+from .engine.settings import TRANSFORM_PARAMETERS, MatchSettings, transform_settings
 from .engine.transform import FindMatches
 from .engine.validation import check_table
-from .errors import LabelError
+from .errors import LabelError, NotTrainedError
 from .io import read_table
 from .sources import DataSource
 from .store import Store, TransformRecord
@@ -44,51 +50,43 @@ class Workflow:
 
     # ------------------------------------------------------------------------- transforms
     def create_transform(
-        self,
-        name: str,
-        source: DataSource,
-        primary_key: str,
-        columns: Sequence[str] | Mapping[str, str] | None = None,
-        precision_recall_tradeoff: float = 0.5,
-        accuracy_cost_tradeoff: float = 0.5,
-        enforce_provided_labels: bool = False,
-        partition_by: str | None = None,
+        self, name: str, source: DataSource, primary_key: str, **settings: Any
     ) -> TransformRecord:
-        """Register a transform on a data source after checking its parameters and columns."""
-        engine = FindMatches(
-            primary_key=primary_key,
-            columns=columns,
-            precision_recall_tradeoff=precision_recall_tradeoff,
-            accuracy_cost_tradeoff=accuracy_cost_tradeoff,
-            enforce_provided_labels=enforce_provided_labels,
-            partition_by=partition_by,
-        )
-        engine._check_params()
+        """Register a transform on a data source after checking its parameters and columns.
+
+        Args:
+            name: the transform's name, unique in the store.
+            source: where its data lives.
+            primary_key: the column that identifies each record.
+            settings: the other parameters a transform keeps (``columns``,
+                ``precision_recall_tradeoff``, ``accuracy_cost_tradeoff``,
+                ``enforce_provided_labels``, ``partition_by``; see
+                :class:`~.engine.settings.MatchSettings`); unset ones take their defaults.
+
+        Raises:
+            ParameterError: an unknown parameter or a value out of its bounds (checked before
+                the data is read).
+        """
+        chosen = transform_settings(primary_key, **settings)
         frame = source.read()
-        check_table(frame, primary_key, partition_by)
-        plan_columns(frame, primary_key, columns, partition_by)
-        return self.store.create_transform(
-            name,
-            source.to_reference(),
-            primary_key,
-            columns=dict(columns)
-            if isinstance(columns, Mapping)
-            else (list(columns) if columns is not None else None),
-            precision_recall_tradeoff=precision_recall_tradeoff,
-            accuracy_cost_tradeoff=accuracy_cost_tradeoff,
-            enforce_provided_labels=enforce_provided_labels,
-            partition_by=partition_by,
-        )
+        check_table(frame, primary_key, chosen.partition_by)
+        plan_columns(frame, primary_key, chosen.columns, chosen.partition_by)
+        return self.store.create_transform(name, source.to_reference(), **chosen.transform_values())
+
+    def settings(self, name: str) -> MatchSettings:
+        """A stored transform's parameters (its record only: no model is loaded)."""
+        return _settings(self.store.get_transform(name))
 
     def engine(self, name: str) -> FindMatches:
         """The latest trained model of a transform, or an unfitted one with its parameters."""
-        record = self.store.get_transform(name)
+        settings = self.settings(name)
         latest = self.store.latest_model(name)
-        if latest is not None:
-            fitted = transform_from_dict(latest[1])
-            # parameters edited since training (e.g. the trade-off) apply at match time
-            return fitted.set_params(**_params(record))  # type: ignore[no-any-return]
-        return FindMatches(**_params(record))
+        if latest is None:
+            return FindMatches.from_settings(settings)
+        fitted = transform_from_dict(latest[1])
+        # the stored match-time parameters (e.g. the trade-off) apply to the trained model;
+        # the others were learnt with it
+        return fitted.set_params(**settings.match_time_values())  # type: ignore[no-any-return]
 
     def data(self, name: str) -> pd.DataFrame:
         """The transform's data source, read now."""
@@ -154,7 +152,9 @@ class Workflow:
         with self.store.task_run(name, "TRAINING", {}) as run:
             frame = self.data(name)
             labels = self.store.labels(name)
-            fitted = FindMatches(**_params(record)).fit(frame, labels if len(labels) else None)
+            fitted = FindMatches.from_settings(_settings(record)).fit(
+                frame, labels if len(labels) else None
+            )
             version = self.store.save_model(run, name, transform_to_dict(fitted))
             run.row_counts.update(rows=len(frame), labels=len(labels))
         labelled = int(labels[record.primary_key].nunique()) if len(labels) else 0
@@ -167,11 +167,14 @@ class Workflow:
             labels = self.store.labels(name)
             if labels.empty:
                 raise LabelError(
-                    f"transform {name!r} has no labels yet; generate a labeling "
-                    f"file, label it and import it first"
+                    f"transform {name!r} has no labels yet; generate a labeling file "
+                    f"(`Workflow.generate_labels`), label it and import it first "
+                    f"(`Workflow.import_labels`)"
                 )
             frame = self.data(name)
-            report = FindMatches(**_params(record)).evaluate(frame, labels, n_splits=n_splits)
+            report = FindMatches.from_settings(_settings(record)).evaluate(
+                frame, labels, n_splits=n_splits
+            )
             latest = self.store.latest_model(name)
             self.store.save_evaluation(
                 run,
@@ -226,24 +229,61 @@ class Workflow:
         return result
 
     def trained(self, name: str) -> FindMatches:
-        """The latest trained model; refuses a transform that was never trained."""
+        """The latest trained model.
+
+        Raises:
+            NotTrainedError: the transform was never trained (it is NOT_READY).
+        """
         engine = self.engine(name)
         if not hasattr(engine, "fellegi_sunter_"):
-            raise LabelError(
-                f"transform {name!r} is NOT_READY: train it first (gx-findmatches train {name})"
+            raise NotTrainedError(
+                f"transform {name!r} is NOT_READY: it has no trained model yet; train it first "
+                f"(`Workflow.train`)"
             )
         return engine
 
 
-def _params(record: TransformRecord) -> dict[str, Any]:
-    return {
-        "primary_key": record.primary_key,
-        "columns": record.columns,
-        "precision_recall_tradeoff": record.precision_recall_tradeoff,
-        "accuracy_cost_tradeoff": record.accuracy_cost_tradeoff,
-        "enforce_provided_labels": record.enforce_provided_labels,
-        "partition_by": record.partition_by,
-    }
+# ----------------------------------------------------------------------------- other layers
+def stored_transform_settings(store: Store | str | None, name: str) -> MatchSettings:
+    """A stored transform's parameters, read from its record (no model is loaded).
+
+    Args:
+        store: an open store, or a store URL (``None``: ``$GX_FINDMATCHES_STORE``, else
+            ``sqlite:///findmatches.db``), opened and closed here.
+        name: the transform.
+    """
+    with _opened(store) as opened:
+        return Workflow(opened).settings(name)
+
+
+def stored_labels(store: Store | str | None, name: str) -> pd.DataFrame:
+    """Every label imported for a stored transform, as a Glue label table."""
+    with _opened(store) as opened:
+        return opened.labels(name)
+
+
+def trained_transform(store: Store | str | None, name: str) -> FindMatches:
+    """A stored transform's latest trained model, with its stored match-time parameters.
+
+    Raises:
+        NotTrainedError: the transform was never trained.
+    """
+    with _opened(store) as opened:
+        return Workflow(opened).trained(name)
+
+
+@contextmanager
+def _opened(store: Store | str | None) -> Iterator[Store]:
+    """The store itself, or one opened from a URL for the block and closed after it."""
+    if isinstance(store, Store):
+        yield store
+        return
+    with Store(store) as opened:
+        yield opened
+
+
+def _settings(record: TransformRecord) -> MatchSettings:
+    return MatchSettings(**{p.name: getattr(record, p.name) for p in TRANSFORM_PARAMETERS})
 
 
 def _merge_labels(stored: pd.DataFrame, new: pd.DataFrame, primary_key: str) -> pd.DataFrame:

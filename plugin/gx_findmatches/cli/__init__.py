@@ -1,7 +1,8 @@
 """The ``gx-findmatches`` command line: a thin shell over the public API.
 
 Exit codes: 0 success, 1 a check failed, 2 bad input or parameters (any
-``FindMatchesError``; the message names the problem and the fix, and no output is written).
+``FindMatchesError``; the message names the problem and the fix, in command-line words (see
+:mod:`.hints`), and no output is written).
 Progress goes to stderr, results to stdout, so ``--json`` output can be piped.
 """
 
@@ -19,6 +20,7 @@ from ..engine.progress import show_progress
 from ..errors import FindMatchesError
 from . import engine_commands, validate_command, workflow_commands
 from .common import EXIT_BAD_INPUT
+from .hints import for_command_line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with show_progress(bars), redirect if bars else contextlib.nullcontext():
             return int(args.run(args))
     except FindMatchesError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {for_command_line(str(error), args)}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

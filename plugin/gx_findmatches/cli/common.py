@@ -1,4 +1,5 @@
-"""Pieces every command shares: sub-command creation, store options, output helpers."""
+"""Pieces every command shares: sub-command creation, store and parameter options, output
+helpers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import argparse
 import json
 import os
 from typing import Any
+
+from ..engine.settings import TRANSFORM_PARAMETERS, Parameter
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -31,6 +34,54 @@ def store_argument(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get(STORE_VARIABLE),
         help=f"store URL (default: ${STORE_VARIABLE}, else sqlite:///findmatches.db)",
     )
+
+
+def settings_arguments(
+    parser: argparse.ArgumentParser, *, key_required: bool, omit: tuple[str, ...] = ()
+) -> None:
+    """One flag per transform parameter (``--primary-key``, ``--precision-recall-tradeoff``,
+    ...), its help, bounds and default taken from the declarations in ``engine.settings``."""
+    for declared in TRANSFORM_PARAMETERS:
+        if declared.name in omit:
+            continue
+        text = declared.describe().replace("%", "%%")  # argparse formats help with %
+        if declared.kind is bool:
+            parser.add_argument(
+                declared.flag, action="store_true", default=declared.default, help=text
+            )
+        elif declared.kind is list:
+            parser.add_argument(
+                declared.flag,
+                type=_names,
+                metavar="NAME,NAME,...",
+                help=f"{text[:-1]}; here, comma-separated names.",
+            )
+        else:
+            parser.add_argument(
+                declared.flag,
+                type=declared.kind,
+                default=None if declared.required else declared.default,
+                required=key_required and declared.required,
+                metavar=_metavar(declared),
+                help=text,
+            )
+
+
+def settings_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The transform parameters given by :func:`settings_arguments`' flags, by name."""
+    return {p.name: getattr(args, p.name) for p in TRANSFORM_PARAMETERS if hasattr(args, p.name)}
+
+
+def _metavar(declared: Parameter) -> str:
+    low, high = declared.bounds or (None, None)
+    if declared.kind is str:
+        return "COLUMN"
+    return f"{low:g}..{high:g}" if low is not None and high is not None else "N"
+
+
+def _names(text: str) -> list[str] | None:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    return names or None
 
 
 def print_json(value: Any) -> None:

@@ -10,12 +10,20 @@ from typing import Any
 
 from ..engine.evaluation import QualityReport
 from ..engine.results import MatchResult
+from ..engine.settings import MatchSettings
 from ..engine.transform import FindMatches
 from ..errors import DataFileError, ParameterError
 from ..io import check_table_output, read_table, table_format
 from ..outputs import check_output_file, check_output_folder
 from ..sources import DataSource, is_database_url
-from .common import EXIT_OK, command, print_json, store_argument
+from .common import (
+    EXIT_OK,
+    command,
+    print_json,
+    settings_arguments,
+    settings_from_args,
+    store_argument,
+)
 
 
 def register(commands: Any) -> None:
@@ -29,9 +37,6 @@ def register(commands: Any) -> None:
     )
     _data_arguments(match)
     match.add_argument("--labels", help="Glue-format label file; without it: unsupervised")
-    match.add_argument(
-        "--enforce-provided-labels", action="store_true", help="output agrees with the labels"
-    )
     match.add_argument("--out", help="output: .csv/.tsv/.parquet path or a database URL")
     match.add_argument("--out-table", help="output table when --out is a database URL")
     match.add_argument("--replace-output", action="store_true", help="replace an output table")
@@ -46,7 +51,8 @@ def register(commands: Any) -> None:
         "gx-findmatches evaluate --data customers.csv --primary-key id --labels labels.csv "
         "--json\n  gx-findmatches evaluate --transform customers",
     )
-    _data_arguments(evaluate)
+    # cross-validation never enforces the labels it holds out, so that flag has no meaning here
+    _data_arguments(evaluate, omit=("enforce_provided_labels",))
     evaluate.add_argument("--labels", help="Glue-format label file (one-shot runs)")
     evaluate.add_argument("--folds", type=int, default=5, help="cross-validation folds")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
@@ -63,25 +69,11 @@ def register(commands: Any) -> None:
     demo.set_defaults(run=_run_demo)
 
 
-def _data_arguments(parser: argparse.ArgumentParser) -> None:
+def _data_arguments(parser: argparse.ArgumentParser, omit: tuple[str, ...] = ()) -> None:
     parser.add_argument("--transform", help="name of a stored transform (instead of --data)")
     store_argument(parser)
     parser.add_argument("--data", help="input table (.csv, .tsv or .parquet)")
-    parser.add_argument("--primary-key", help="column identifying each record")
-    parser.add_argument("--columns", help="comma-separated columns to compare (default: all)")
-    parser.add_argument("--partition-by", help="column no match group may cross")
-    parser.add_argument(
-        "--precision-recall-tradeoff",
-        type=float,
-        default=0.5,
-        help="0..1; toward 1 fewer false matches (default 0.5)",
-    )
-    parser.add_argument(
-        "--accuracy-cost-tradeoff",
-        type=float,
-        default=0.5,
-        help="0..1; toward 1 a more thorough search (default 0.5)",
-    )
+    settings_arguments(parser, key_required=False, omit=omit)
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -99,15 +91,8 @@ def _one_shot(args: argparse.Namespace, needs: tuple[str, ...]) -> None:
 
 
 def _transform(args: argparse.Namespace) -> FindMatches:
-    columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
-    return FindMatches(
-        primary_key=args.primary_key,
-        columns=columns,
-        precision_recall_tradeoff=args.precision_recall_tradeoff,
-        accuracy_cost_tradeoff=args.accuracy_cost_tradeoff,
-        enforce_provided_labels=getattr(args, "enforce_provided_labels", False),
-        partition_by=args.partition_by,
-    )
+    """The one-shot transform the flags describe (checked before any file is read)."""
+    return FindMatches.from_settings(MatchSettings(**settings_from_args(args)))
 
 
 def _output(args: argparse.Namespace) -> DataSource | None:
@@ -169,11 +154,11 @@ def _run_match(args: argparse.Namespace) -> int:
         _check_output_paths(args, stored_data=stored.location)
         result = flow.match(args.transform, output, args.replace_output)
     else:
+        transform = _transform(args)
         _check_output_paths(args)
         frame = read_table(args.data)
         labels = read_table(args.labels) if args.labels else None
-        transform = _transform(args).fit(frame, labels)
-        result = transform.match(frame)
+        result = transform.fit(frame, labels).match(frame)
         if output is not None:
             output.write(result.frame, replace=args.replace_output)
         if args.save_model:
@@ -211,9 +196,10 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
         report = workflow(args).evaluate(args.transform, n_splits=args.folds)
     else:
+        transform = _transform(args)
         frame = read_table(args.data)
         labels = read_table(args.labels)
-        report = _transform(args).evaluate(frame, labels, n_splits=args.folds)
+        report = transform.evaluate(frame, labels, n_splits=args.folds)
     print_report(report, args.json)
     return EXIT_OK
 

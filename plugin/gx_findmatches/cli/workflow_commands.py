@@ -9,7 +9,14 @@ from typing import Any
 
 from ..io import check_table_output, write_table
 from ..sources import DataSource
-from .common import EXIT_OK, command, print_json, store_argument
+from .common import (
+    EXIT_OK,
+    command,
+    print_json,
+    settings_arguments,
+    settings_from_args,
+    store_argument,
+)
 
 
 def workflow(args: argparse.Namespace) -> Any:
@@ -39,12 +46,7 @@ def register(commands: Any) -> None:
     _name(create)
     create.add_argument("--data", required=True, help="a .csv/.tsv/.parquet path or a DB URL")
     create.add_argument("--table", help="table name when --data is a database URL")
-    create.add_argument("--primary-key", required=True, help="column identifying each record")
-    create.add_argument("--columns", help="comma-separated columns to compare (default: all)")
-    create.add_argument("--partition-by", help="column no match group may cross")
-    create.add_argument("--precision-recall-tradeoff", type=float, default=0.5)
-    create.add_argument("--accuracy-cost-tradeoff", type=float, default=0.5)
-    create.add_argument("--enforce-provided-labels", action="store_true")
+    settings_arguments(create, key_required=True)
     create.set_defaults(run=_create)
     for action, summary, handler in (
         ("list", "list transforms", _list),
@@ -156,16 +158,8 @@ def _name(parser: argparse.ArgumentParser, required: bool = True) -> None:
 
 
 def _create(args: argparse.Namespace) -> int:
-    columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
     record = workflow(args).create_transform(
-        args.name,
-        DataSource(args.data, args.table),
-        args.primary_key,
-        columns,
-        args.precision_recall_tradeoff,
-        args.accuracy_cost_tradeoff,
-        args.enforce_provided_labels,
-        args.partition_by,
+        args.name, DataSource(args.data, args.table), **settings_from_args(args)
     )
     _emit(asdict(record), args, f"created transform {record.name!r} ({record.status})")
     return EXIT_OK

@@ -28,6 +28,7 @@ from .blocking import candidate_pairs, pairs_within_groups
 from .clustering import Constraints, cluster
 from .labels import LABEL_COLUMN, RECOMMENDED_MAX_SET_SIZE, SET_COLUMN
 from .prepared import PreparedTable, prepare_table
+from .settings import DEFAULTS
 
 if TYPE_CHECKING:
     from .transform import FindMatches
@@ -43,7 +44,7 @@ def generate_labeling_sets(
     exclude_keys: Iterable[object] = (),
     strategy: Literal["active", "random"] = "active",
     suggest: bool = True,
-    random_state: int = 0,
+    random_state: int = DEFAULTS["random_state"],
     set_prefix: str | None = None,
 ) -> pd.DataFrame:
     """Write labeling sets for ``X`` (see the module docstring).

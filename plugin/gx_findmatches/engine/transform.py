@@ -10,7 +10,7 @@ columns.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +29,11 @@ from .identical import collapse_identical
 from .labels import LabeledPairs, label_pairs
 from .prepared import PreparedTable, prepare_table
 from .results import MatchResult, MatchSummary
+from .settings import DEFAULTS, Columns, MatchSettings, parameter
 from .supervised import LevelWeightClassifier, can_fit_supervised, fit_supervised
 from .timing import Timer
 from .training import random_pairs, training_sessions, within_partition_pairs
-from .validation import check_positive_int, check_table, check_tradeoff
+from .validation import check_table
 
 if TYPE_CHECKING:
     from .evaluation import QualityReport
@@ -50,20 +51,11 @@ _THRESHOLD_FLOOR = 0.01
 class FindMatches(BaseEstimator):  # type: ignore[misc]
     """Find records that refer to the same entity, as AWS Glue's FindMatches transform.
 
-    Args:
-        primary_key: column that identifies each record (required, unique, never null).
-        columns: columns to compare: ``None`` for all but the key and partition column (as in
-            Glue), a list of names, or a mapping name → kind (``name``, ``text``, ``code``,
-            ``categorical``, ``number``, ``date``) to override inference.
-        precision_recall_tradeoff: 0.5 = no preference; toward 1 fewer false matches, toward 0
-            more matches found. It is the match-probability threshold.
-        accuracy_cost_tradeoff: toward 1 a more thorough (costlier) candidate search, which
-            raises recall; toward 0 a cheaper one.
-        enforce_provided_labels: force the output to agree with the labels given to ``fit``.
-        partition_by: optional column no match group may ever span (the "label boundary").
-        max_candidate_pairs: hard cap on candidate pairs; hitting it raises
-            ``CandidatePairLimitError`` rather than exhausting memory.
-        random_state: seed of the random pair sample and model fitting.
+    The keyword arguments are the parameters of :class:`~.settings.MatchSettings`, where each
+    is declared once with its default, bounds and meaning (``primary_key``, ``columns``,
+    ``precision_recall_tradeoff``, ``accuracy_cost_tradeoff``, ``enforce_provided_labels``,
+    ``partition_by``, ``max_candidate_pairs``, ``random_state``). As scikit-learn asks,
+    ``__init__`` stores them as given; ``fit`` and ``match`` check them.
 
     Example:
         >>> fm = FindMatches(primary_key="rec_id").fit(frame)
@@ -73,13 +65,13 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     def __init__(
         self,
         primary_key: str,
-        columns: Sequence[str] | Mapping[str, str] | None = None,
-        precision_recall_tradeoff: float = 0.5,
-        accuracy_cost_tradeoff: float = 0.5,
-        enforce_provided_labels: bool = False,
-        partition_by: str | None = None,
-        max_candidate_pairs: int = 20_000_000,
-        random_state: int = 0,
+        columns: Columns = DEFAULTS["columns"],
+        precision_recall_tradeoff: float = DEFAULTS["precision_recall_tradeoff"],
+        accuracy_cost_tradeoff: float = DEFAULTS["accuracy_cost_tradeoff"],
+        enforce_provided_labels: bool = DEFAULTS["enforce_provided_labels"],
+        partition_by: str | None = DEFAULTS["partition_by"],
+        max_candidate_pairs: int = DEFAULTS["max_candidate_pairs"],
+        random_state: int = DEFAULTS["random_state"],
     ) -> None:
         self.primary_key = primary_key
         self.columns = columns
@@ -204,7 +196,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     @property
     def threshold_(self) -> float:
         """The match-probability threshold set by ``precision_recall_tradeoff``."""
-        value = check_tradeoff("precision_recall_tradeoff", self.precision_recall_tradeoff)
+        value = parameter("precision_recall_tradeoff").check(self.precision_recall_tradeoff)
         return float(np.clip(value, _THRESHOLD_FLOOR, 1.0 - _THRESHOLD_FLOOR))
 
     # ----------------------------------------------------------------------------- matching
@@ -463,9 +455,20 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             )
 
     def _check_params(self) -> None:
-        check_tradeoff("precision_recall_tradeoff", self.precision_recall_tradeoff)
-        check_tradeoff("accuracy_cost_tradeoff", self.accuracy_cost_tradeoff)
-        check_positive_int("max_candidate_pairs", self.max_candidate_pairs)
+        self.get_settings()
+
+    def get_settings(self) -> MatchSettings:
+        """The parameters as one checked, frozen :class:`~.settings.MatchSettings`.
+
+        Raises:
+            ParameterError: a parameter is of the wrong type or out of its bounds.
+        """
+        return MatchSettings(**self.get_params())
+
+    @classmethod
+    def from_settings(cls, settings: MatchSettings) -> FindMatches:
+        """An unfitted transform with these settings."""
+        return cls(**settings.values())
 
 
 def _labels_by_key(labelled: LabeledPairs, keys: pd.Series) -> pd.DataFrame:

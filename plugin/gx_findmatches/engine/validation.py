@@ -1,30 +1,14 @@
-"""Checks at the boundary: parameters and input tables are validated once, with messages
-that name the problem and the fix, before any work starts."""
+"""Checks at the boundary: input tables are validated once, with messages that name the
+problem and the fix, before any work starts (parameters: :mod:`.settings`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ColumnError, EmptyTableError, InputError, ParameterError, PrimaryKeyError
+from ..errors import ColumnError, EmptyTableError, InputError, PrimaryKeyError
 
 OUTPUT_COLUMNS = ("match_id", "match_confidence_score")
-
-
-def check_tradeoff(name: str, value: object) -> float:
-    """A trade-off must be a number in [0, 1], as in Glue."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise ParameterError(f"{name} must be a number between 0 and 1, got {value!r}")
-    if not 0.0 <= float(value) <= 1.0:
-        raise ParameterError(f"{name} must be between 0 and 1 (0.5 = no preference), got {value}")
-    return float(value)
-
-
-def check_positive_int(name: str, value: object) -> int:
-    """Caps and sizes must be positive integers."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or int(value) < 1:
-        raise ParameterError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def check_table(frame: object, primary_key: str, partition_by: str | None) -> np.ndarray:

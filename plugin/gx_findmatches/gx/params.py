@@ -13,35 +13,54 @@ from typing import Any
 
 import pandas as pd
 
+from ..engine.settings import DEFAULTS, TRANSFORM_PARAMETERS, Columns, MatchSettings, parameter
 from ..engine.transform import FindMatches
 from ..errors import ColumnError
 from ..io import read_table
 
 MATCH_RESULT = "findmatches.match_result"
 
-# The value keys of ``findmatches.match_result``; every matching expectation has these fields.
-MATCH_KEYS: tuple[str, ...] = (
-    "primary_key",
-    "columns",
-    "exclude_columns",
-    "precision_recall_tradeoff",
-    "accuracy_cost_tradeoff",
-    "partition_by",
-    "labels_path",
-    "transform_name",
-    "store_url",
-)
+__all__ = [
+    "DEFAULTS",
+    "GX_DEFAULTS",
+    "MATCH_DEFAULTS",
+    "MATCH_KEYS",
+    "MATCH_RESULT",
+    "MatchParameters",
+    "field_options",
+]
 
-MATCH_DEFAULTS: dict[str, Any] = {
-    "columns": None,
+#: The GX-only fields of the matching setup: how the batch reaches the matcher, where labels
+#: or a stored transform come from. Glue's parameters come from ``engine.settings``.
+GX_DEFAULTS: dict[str, Any] = {
     "exclude_columns": None,
-    "precision_recall_tradeoff": 0.5,
-    "accuracy_cost_tradeoff": 0.5,
-    "partition_by": None,
     "labels_path": None,
     "transform_name": None,
     "store_url": None,
 }
+
+#: The value keys of ``findmatches.match_result``; every matching expectation has these fields.
+MATCH_KEYS: tuple[str, ...] = (*(p.name for p in TRANSFORM_PARAMETERS), *GX_DEFAULTS)
+
+MATCH_DEFAULTS: dict[str, Any] = {
+    **{p.name: p.default for p in TRANSFORM_PARAMETERS if not p.required},
+    **GX_DEFAULTS,
+}
+
+
+def field_options(name: str, **overrides: Any) -> dict[str, Any]:
+    """The ``pydantic.Field`` arguments of a transform parameter: its declared default,
+    bounds and help, so GX fields say what the engine, store and CLI say."""
+    declared = parameter(name)
+    options: dict[str, Any] = {"description": declared.describe()}
+    if not declared.required:
+        options["default"] = declared.default
+    low, high = declared.bounds or (None, None)
+    if low is not None:
+        options["ge"] = low
+    if high is not None:
+        options["le"] = high
+    return {**options, **overrides}
 
 
 @dataclass(frozen=True)
@@ -49,43 +68,54 @@ class MatchParameters:
     """One FindMatches configuration, as read from a metric's value keyword arguments.
 
     Attributes:
-        primary_key: the column that identifies each record.
-        columns: compared columns (``None`` = all but key, partition and excluded columns), a
-            list of names, or a mapping name → kind.
+        settings: Glue's parameters (see :class:`~..engine.settings.MatchSettings`).
         exclude_columns: batch columns never handed to the matcher (truth or label columns
             kept in the batch for checks, audit columns).
-        precision_recall_tradeoff: the engine's match-probability threshold.
-        accuracy_cost_tradeoff: how thorough the candidate search is.
-        partition_by: a column no match group may span.
         labels_path: a Glue label file (CSV/TSV/Parquet); labels make the model supervised.
         transform_name: a trained transform in the gx-findmatches store: its model matches
-            the batch as is (no refit; the matching fields above are then ignored but the key).
+            the batch as is (no refit; the settings are then ignored but the key).
         store_url: the store holding ``transform_name`` (default: ``$GX_FINDMATCHES_STORE``,
             else ``sqlite:///findmatches.db``).
     """
 
-    primary_key: str
-    columns: list[str] | dict[str, str] | None = None
+    settings: MatchSettings
     exclude_columns: tuple[str, ...] = ()
-    precision_recall_tradeoff: float = 0.5
-    accuracy_cost_tradeoff: float = 0.5
-    partition_by: str | None = None
     labels_path: str | None = None
     transform_name: str | None = None
     store_url: str | None = None
 
+    @property
+    def primary_key(self) -> str:
+        """The column that identifies each record."""
+        return self.settings.primary_key
+
+    @property
+    def columns(self) -> Columns:
+        """The compared columns (``None``: all but key, partition and excluded columns)."""
+        return self.settings.columns
+
+    @property
+    def partition_by(self) -> str | None:
+        """A column no match group may span."""
+        return self.settings.partition_by
+
     @classmethod
     def from_kwargs(cls, kwargs: Mapping[str, Any]) -> MatchParameters:
-        """Read the parameters from metric value kwargs (missing ones take their defaults)."""
+        """Read the parameters from metric value kwargs (missing ones take their defaults).
+
+        Raises:
+            ParameterError: a parameter is out of its bounds.
+        """
         values = {key: kwargs.get(key, MATCH_DEFAULTS.get(key)) for key in MATCH_KEYS}
         columns = values["columns"]
-        return cls(
+        settings = {p.name: values[p.name] for p in TRANSFORM_PARAMETERS}
+        settings.update(
             primary_key=str(values["primary_key"]),
             columns=dict(columns) if isinstance(columns, Mapping) else columns,
+        )
+        return cls(
+            settings=MatchSettings(**settings),
             exclude_columns=tuple(values["exclude_columns"] or ()),
-            precision_recall_tradeoff=float(values["precision_recall_tradeoff"]),
-            accuracy_cost_tradeoff=float(values["accuracy_cost_tradeoff"]),
-            partition_by=values["partition_by"],
             labels_path=values["labels_path"],
             transform_name=values["transform_name"],
             store_url=values["store_url"],
@@ -101,13 +131,7 @@ class MatchParameters:
 
     def transform(self) -> FindMatches:
         """An unfitted engine transform with these parameters."""
-        return FindMatches(
-            primary_key=self.primary_key,
-            columns=self.columns,
-            precision_recall_tradeoff=self.precision_recall_tradeoff,
-            accuracy_cost_tradeoff=self.accuracy_cost_tradeoff,
-            partition_by=self.partition_by,
-        )
+        return FindMatches.from_settings(self.settings)
 
     def matching_frame(
         self, frame: pd.DataFrame, also_exclude: tuple[str, ...] = ()
@@ -133,32 +157,29 @@ class MatchParameters:
 
     def estimator(self) -> FindMatches:
         """The transform to estimate quality with: the stored transform's settings when
-        ``transform_name`` is set, else these parameters (unfitted either way)."""
+        ``transform_name`` is set (its record only, no model), else these parameters
+        (unfitted either way)."""
         if self.transform_name is None:
             return self.transform()
-        from ..store import Store
-        from ..workflow import Workflow
+        from ..workflow import stored_transform_settings  # the store is imported only if used
 
-        with Store(self.store_url) as store:
-            engine = Workflow(store).engine(self.transform_name)
-        return FindMatches(**engine.get_params())
+        return FindMatches.from_settings(
+            stored_transform_settings(self.store_url, self.transform_name)
+        )
 
     def stored_labels(self) -> pd.DataFrame | None:
         """The labels imported for ``transform_name`` (``None`` without one)."""
         if self.transform_name is None:
             return None
-        from ..store import Store
+        from ..workflow import stored_labels
 
-        with Store(self.store_url) as store:
-            return store.labels(self.transform_name)
+        return stored_labels(self.store_url, self.transform_name)
 
     def fitted(self, frame: pd.DataFrame) -> FindMatches:
         """The stored transform's trained model when ``transform_name`` is set, else a
         transform fitted on ``frame`` (supervised when ``labels_path`` is set)."""
         if self.transform_name is not None:
-            from ..store import Store
-            from ..workflow import Workflow
+            from ..workflow import trained_transform
 
-            with Store(self.store_url) as store:
-                return Workflow(store).trained(self.transform_name)
+            return trained_transform(self.store_url, self.transform_name)
         return self.transform().fit(frame, self.labels())

@@ -93,8 +93,7 @@ def label_rows(labels: pd.DataFrame, primary_key: str) -> tuple[list[str], list[
     if labels.empty:
         raise StoreError(
             "the label table has no rows, so there is nothing to import; fill in the labeling "
-            "file (generate one: `Workflow.generate_labels`, or `gx-findmatches labels "
-            "generate`) and import it again"
+            "file (generate one: `Workflow.generate_labels`) and import it again"
         )
     columns = [str(column) for column in labels.columns]
     repeated = sorted({c for c in columns if columns.count(c) > 1})

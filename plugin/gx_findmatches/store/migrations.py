@@ -66,5 +66,5 @@ def _check_not_newer(version: int | None, url: str) -> None:
         raise SchemaVersionError(
             f"the store at {safe_url(url)} has schema version {version}, but this release of "
             f"gx-findmatches only knows versions up to {SCHEMA_VERSION}; upgrade gx-findmatches "
-            f"(pip install -U gx-findmatches) or point --store at another database"
+            f"(pip install -U gx-findmatches) or open another database (`Store(url)`)"
         )

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from ..engine.settings import TRANSFORM_PARAMETERS
 from . import records
 from .records import TASK_RUN_STATUSES, TASK_RUN_TYPES, TRANSFORM_STATUSES
 
@@ -94,7 +95,12 @@ class SchemaVersion(Base):
 
 
 class Transform(Base):
-    """A named transform: its data source and matching parameters."""
+    """A named transform: its data source and matching parameters.
+
+    The parameter columns are those of ``engine.settings.TRANSFORM_PARAMETERS``, written out
+    rather than generated: a new column needs a new schema version and its migration, which a
+    generated one would skip (``tests/test_settings_layers.py`` checks the two agree).
+    """
 
     __tablename__ = "transforms"
     __table_args__ = (CheckConstraint(_in("status", TRANSFORM_STATUSES), name="transform_status"),)
@@ -118,12 +124,7 @@ class Transform(Base):
             id=self.id,
             name=self.name,
             data_source=self.data_source,
-            primary_key=self.primary_key,
-            columns=self.columns,
-            precision_recall_tradeoff=self.precision_recall_tradeoff,
-            accuracy_cost_tradeoff=self.accuracy_cost_tradeoff,
-            enforce_provided_labels=self.enforce_provided_labels,
-            partition_by=self.partition_by,
+            **{p.name: getattr(self, p.name) for p in TRANSFORM_PARAMETERS},
             status=cast(records.TransformStatus, self.status),
             created_at=as_utc(self.created_at),
             updated_at=as_utc(self.updated_at),

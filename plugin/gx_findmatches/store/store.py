@@ -22,6 +22,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..engine.settings import transform_settings
 from . import records
 from .connection import connect, safe_url
 from .errors import ModelNotFoundError, StoreError, TransformExistsError, TransformNotFoundError
@@ -30,7 +31,6 @@ from .migrations import ensure_schema
 from .records import (
     TASK_RUN_TYPES,
     TRANSFORM_STATUSES,
-    Columns,
     EvaluationRecord,
     RunHandle,
     TaskRunRecord,
@@ -84,31 +84,28 @@ class Store:
 
     # ------------------------------------------------------------------------- transforms
     def create_transform(
-        self,
-        name: str,
-        data_source: str,
-        primary_key: str,
-        columns: Columns = None,
-        precision_recall_tradeoff: float = 0.5,
-        accuracy_cost_tradeoff: float = 0.5,
-        enforce_provided_labels: bool = False,
-        partition_by: str | None = None,
+        self, name: str, data_source: str, primary_key: str, **settings: Any
     ) -> TransformRecord:
         """Register a transform (NOT_READY until a model is saved).
 
+        Args:
+            name: the transform's name, unique in the store.
+            data_source: where its data lives (``DataSource.to_reference()``).
+            primary_key: the column that identifies each record.
+            settings: the other parameters a transform keeps (``columns``,
+                ``precision_recall_tradeoff``, ...: ``engine.settings.TRANSFORM_PARAMETERS``);
+                unset ones take their declared defaults.
+
         Raises:
+            ParameterError: an unknown parameter, or a value out of its bounds.
             TransformExistsError: the name is taken.
         """
+        values = transform_settings(primary_key, **settings).transform_values()
         now = utcnow()
         transform = Transform(
             name=name,
             data_source=data_source,
-            primary_key=primary_key,
-            columns=dict(columns) if isinstance(columns, Mapping) else _list_or_none(columns),
-            precision_recall_tradeoff=float(precision_recall_tradeoff),
-            accuracy_cost_tradeoff=float(accuracy_cost_tradeoff),
-            enforce_provided_labels=bool(enforce_provided_labels),
-            partition_by=partition_by,
+            **values,
             status="NOT_READY",
             created_at=now,
             updated_at=now,
@@ -330,7 +327,11 @@ class Store:
             )
         raise ModelNotFoundError(
             f"transform {name!r} has no model version {version}; "
-            + (f"its versions are {sorted(versions)}" if versions else "train it first")
+            + (
+                f"its versions are {sorted(versions)}"
+                if versions
+                else "train it first (`Workflow.train`)"
+            )
         )
 
     # ------------------------------------------------------------------------- evaluations
@@ -391,7 +392,7 @@ class Store:
         raise TransformNotFoundError(
             f"no transform named {name!r} in the store at {safe_url(self.url)}; "
             + (f"known transforms: {', '.join(known)}" if known else "it has no transforms yet")
-            + " (create one: `Workflow.create_transform`, or `gx-findmatches transform create`)"
+            + " (create one: `Workflow.create_transform`)"
         )
 
 
@@ -423,9 +424,5 @@ def _finish(
 def _exists(name: str) -> TransformExistsError:
     return TransformExistsError(
         f"a transform named {name!r} already exists; choose another name or delete it first "
-        f"(`Store.delete_transform`, or `gx-findmatches transform delete {name}`)"
+        f"(`Store.delete_transform`)"
     )
-
-
-def _list_or_none(columns: Any) -> list[str] | None:
-    return None if columns is None else [str(c) for c in columns]

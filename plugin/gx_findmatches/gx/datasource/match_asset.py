@@ -20,48 +20,31 @@ from great_expectations.datasource.fluent.constants import _DATA_CONNECTOR_NAME
 from great_expectations.datasource.fluent.interfaces import Batch
 from great_expectations.datasource.fluent.pandas_datasource import _PandasDataAsset
 
-from ..expectations.matching_expectation import (
-    ACCURACY_COST,
-    COLUMNS,
-    EXCLUDE_COLUMNS,
-    LABELS_PATH,
-    PARTITION_BY,
-    PRECISION_RECALL,
-    PRIMARY_KEY,
-)
+from ..expectations.matching_expectation import EXCLUDE_COLUMNS, LABELS_PATH, settings_field
+from ..params import MATCH_KEYS
 from .matching import inline_match, stored_match
 
 TRANSFORM_NAME = "A transform in the gx-findmatches store whose latest trained model matches."
 STORE_URL = "The store's SQLAlchemy URL (default: $GX_FINDMATCHES_STORE or ./findmatches.db)."
-INLINE_KEYS = (
-    "primary_key",
-    "columns",
-    "exclude_columns",
-    "precision_recall_tradeoff",
-    "accuracy_cost_tradeoff",
-    "enforce_provided_labels",
-    "partition_by",
-    "labels_path",
-)
+#: The fields of inline matching: every matching key but the stored transform's.
+INLINE_KEYS = tuple(key for key in MATCH_KEYS if key not in ("transform_name", "store_url"))
 
 
 class _FindMatchesAsset(_PandasDataAsset):
     """A table and a transform: inline matching parameters, or a stored, trained transform.
 
     The leading underscore keeps GX from registering this base as an asset type of its own.
+    Glue's parameters take their defaults, bounds and descriptions from ``engine.settings``
+    (``primary_key`` is optional here: ``transform_name`` is the other way to match).
     """
 
-    primary_key: str | None = pydantic.Field(default=None, description=PRIMARY_KEY)
-    columns: list[str] | dict[str, str] | None = pydantic.Field(default=None, description=COLUMNS)
+    primary_key: str | None = settings_field("primary_key", default=None)
+    columns: list[str] | dict[str, str] | None = settings_field("columns")
+    precision_recall_tradeoff: float = settings_field("precision_recall_tradeoff")
+    accuracy_cost_tradeoff: float = settings_field("accuracy_cost_tradeoff")
+    enforce_provided_labels: bool = settings_field("enforce_provided_labels")
+    partition_by: str | None = settings_field("partition_by")
     exclude_columns: list[str] | None = pydantic.Field(default=None, description=EXCLUDE_COLUMNS)
-    precision_recall_tradeoff: float = pydantic.Field(
-        default=0.5, ge=0.0, le=1.0, description=PRECISION_RECALL
-    )
-    accuracy_cost_tradeoff: float = pydantic.Field(
-        default=0.5, ge=0.0, le=1.0, description=ACCURACY_COST
-    )
-    enforce_provided_labels: bool = False
-    partition_by: str | None = pydantic.Field(default=None, description=PARTITION_BY)
     labels_path: str | None = pydantic.Field(default=None, description=LABELS_PATH)
     transform_name: str | None = pydantic.Field(default=None, description=TRANSFORM_NAME)
     store_url: str | None = pydantic.Field(default=None, description=STORE_URL)

@@ -23,10 +23,7 @@ def inline_match(frame: pd.DataFrame, setup: Mapping[str, Any]) -> pd.DataFrame:
     """
     params = MatchParameters.from_kwargs(setup)
     matcher_frame = params.matching_frame(frame)
-    engine = params.transform()
-    if setup.get("enforce_provided_labels"):
-        engine.set_params(enforce_provided_labels=True)
-    result = engine.fit(matcher_frame, params.labels()).match(matcher_frame)
+    result = params.transform().fit(matcher_frame, params.labels()).match(matcher_frame)
     return MatchedBatch(frame, result, params).labelled()
 
 
@@ -41,13 +38,9 @@ def stored_match(
     The model is not refitted: a batch then shows what the production transform does to the
     data, which is the thing to validate.
     """
-    from ...store import Store
-    from ...workflow import Workflow
+    from ...workflow import trained_transform  # the store is imported only when used
 
-    with Store(store_url) as store:
-        engine = Workflow(store).trained(transform_name)
-    params = MatchParameters(
-        primary_key=str(engine.primary_key), exclude_columns=tuple(exclude_columns or ())
-    )
+    engine = trained_transform(store_url, transform_name)
+    params = MatchParameters(engine.get_settings(), exclude_columns=tuple(exclude_columns or ()))
     result = engine.match(params.matching_frame(frame))
     return MatchedBatch(frame, result, params).labelled()

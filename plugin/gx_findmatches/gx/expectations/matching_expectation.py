@@ -13,36 +13,37 @@ from typing import Any
 
 from great_expectations.compatibility import pydantic
 
+from ..params import DEFAULTS, field_options
 from .rendered_expectation import FindMatchesRenderedExpectation
 
-PRIMARY_KEY = "The column that identifies each record (unique, never null)."
-COLUMNS = (
-    "Columns to compare: null for every column but the key, the partition column and "
-    "exclude_columns (as Glue does), a list of names, or a mapping name → kind (name, text, "
-    "code, categorical, number, date)."
-)
+
+def settings_field(name: str, **overrides: Any) -> Any:
+    """A pydantic field for a transform parameter: default, bounds and description as
+    ``engine.settings`` declares them (see :func:`..params.field_options`)."""
+    return pydantic.Field(**field_options(name, **overrides))
+
+
 EXCLUDE_COLUMNS = (
-    "Batch columns the matcher never sees, e.g. truth or label columns kept for checks."
+    "Batch columns the matcher never sees, e.g. truth or label columns kept for checks; "
+    "they are never compared either."
 )
-PRECISION_RECALL = "0.5 = no preference; toward 1 fewer false matches, toward 0 more matches found."
-ACCURACY_COST = "Toward 1 a more thorough (costlier) candidate search; toward 0 a cheaper one."
-PARTITION_BY = "A column no match group may span (Glue's label boundary)."
 LABELS_PATH = "A Glue label file (CSV/TSV/Parquet); labels make the model supervised."
 
 
 class FindMatchesMatchingExpectation(FindMatchesRenderedExpectation, ABC):
-    """An expectation over the FindMatches match groups of the batch."""
+    """An expectation over the FindMatches match groups of the batch.
 
-    primary_key: str = pydantic.Field(description=PRIMARY_KEY)
-    columns: list[str] | dict[str, str] | None = pydantic.Field(default=None, description=COLUMNS)
+    Glue's parameters (``primary_key`` ... ``partition_by``) take their defaults, bounds and
+    descriptions from ``engine.settings``; the others are GX's own (``params.GX_DEFAULTS``).
+    """
+
+    primary_key: str = settings_field("primary_key")
+    columns: list[str] | dict[str, str] | None = settings_field("columns")
+    precision_recall_tradeoff: float = settings_field("precision_recall_tradeoff")
+    accuracy_cost_tradeoff: float = settings_field("accuracy_cost_tradeoff")
+    enforce_provided_labels: bool = settings_field("enforce_provided_labels")
+    partition_by: str | None = settings_field("partition_by")
     exclude_columns: list[str] | None = pydantic.Field(default=None, description=EXCLUDE_COLUMNS)
-    precision_recall_tradeoff: float = pydantic.Field(
-        default=0.5, ge=0.0, le=1.0, description=PRECISION_RECALL
-    )
-    accuracy_cost_tradeoff: float = pydantic.Field(
-        default=0.5, ge=0.0, le=1.0, description=ACCURACY_COST
-    )
-    partition_by: str | None = pydantic.Field(default=None, description=PARTITION_BY)
     labels_path: str | None = pydantic.Field(default=None, description=LABELS_PATH)
     transform_name: str | None = pydantic.Field(
         default=None,
@@ -86,7 +87,9 @@ class FindMatchesMatchingExpectation(FindMatchesRenderedExpectation, ABC):
         )
         params = {
             "primary_key": kwargs.get("primary_key"),
-            "precision_recall_tradeoff": kwargs.get("precision_recall_tradeoff", 0.5),
+            "precision_recall_tradeoff": kwargs.get(
+                "precision_recall_tradeoff", DEFAULTS["precision_recall_tradeoff"]
+            ),
         }
         if kwargs.get("partition_by"):
             template += ", partitioned by $partition_by"
@@ -94,4 +97,6 @@ class FindMatchesMatchingExpectation(FindMatchesRenderedExpectation, ABC):
         if kwargs.get("labels_path"):
             template += ", supervised by labels $labels_path"
             params["labels_path"] = kwargs["labels_path"]
+            if kwargs.get("enforce_provided_labels"):
+                template += ", which the groups must agree with"
         return template + ")", params
