@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from gx_findmatches.checkpoints import suite_from_file
-from gx_findmatches.gx import UnregisteredExpectationError
+from gx_findmatches.gx import SuiteError, UnregisteredExpectationError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,7 +41,7 @@ def test_placeholders_are_filled_and_missing_ones_named(tmp_path: Path) -> None:
     path.write_text(json.dumps({"name": "s", "expectations": [expectation]}), encoding="utf-8")
     suite = suite_from_file(path, parameters={"key": "id", "limit": 0.1})
     assert suite.expectations[0].configuration.kwargs == {"primary_key": "id", "max_value": 0.1}
-    with pytest.raises(KeyError, match="limit"):
+    with pytest.raises(SuiteError, match=r"\$\{limit\}.*parameters=\{'limit'"):
         suite_from_file(path, parameters={"key": "id"})
 
 
