@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from gx_findmatches.checkpoints import suite_from_file
-from gx_findmatches.gx import UnregisteredExpectationError
+from gx_findmatches.gx import SuiteError, UnregisteredExpectationError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,7 +41,7 @@ def test_placeholders_are_filled_and_missing_ones_named(tmp_path: Path) -> None:
     path.write_text(json.dumps({"name": "s", "expectations": [expectation]}), encoding="utf-8")
     suite = suite_from_file(path, parameters={"key": "id", "limit": 0.1})
     assert suite.expectations[0].configuration.kwargs == {"primary_key": "id", "max_value": 0.1}
-    with pytest.raises(KeyError, match="limit"):
+    with pytest.raises(SuiteError, match=r"\$\{limit\}.*parameters=\{'limit'"):
         suite_from_file(path, parameters={"key": "id"})
 
 
@@ -51,3 +51,24 @@ def test_unknown_types_are_refused_not_dropped(tmp_path: Path) -> None:
     path.write_text(json.dumps({"name": "s", "expectations": [unknown]}), encoding="utf-8")
     with pytest.raises(UnregisteredExpectationError):
         suite_from_file(path)
+
+
+def test_the_shipped_key_is_open_with_a_default() -> None:
+    path = REPO / "expectations" / "febrl_people.json"
+
+    def keys(suite: object) -> set[object]:
+        return {
+            e.configuration.kwargs.get(kwarg)
+            for e in suite.expectations  # type: ignore[attr-defined]
+            for kwarg in ("primary_key", "column")
+        } - {None, "date_of_birth"}
+
+    assert keys(suite_from_file(path)) == {"rec_id"}  # the default, from suite_parameters
+    assert keys(suite_from_file(path, parameters={"primary_key": "customer_id"})) == {"customer_id"}
+
+
+def test_load_suite_refuses_open_placeholders_instead_of_validating_them() -> None:
+    from gx_findmatches.gx import load_suite
+
+    with pytest.raises(SuiteError, match=r"\['primary_key'\] open.*suite_from_file"):
+        load_suite(REPO / "expectations" / "febrl_people.json")

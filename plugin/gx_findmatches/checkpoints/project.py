@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import great_expectations as gx
 import pandas as pd
 from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.checkpoint.actions import ValidationAction
 from great_expectations.core.expectation_suite import ExpectationSuite
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from ..gx.offline_docs import make_data_docs_offline
 from ..io import table_format
@@ -28,6 +30,7 @@ from .results import CheckpointOutcome, summarize
 from .suites import suite_from_file
 
 PathLike = str | os.PathLike[str]
+ResultFormat = Literal["BOOLEAN_ONLY", "BASIC", "SUMMARY", "COMPLETE"]
 
 
 def open_project(project: PathLike | Any) -> Any:
@@ -47,7 +50,11 @@ def add_batch_definition(
     engine reads it; Parquet as stored) or a SQLAlchemy URL, then with ``table``.
     """
     location = str(source)
-    if is_database_url(location):
+    kind = "sql" if is_database_url(location) else "pandas"
+    existing = context.data_sources.all().get(name)
+    if existing is not None and existing.type != kind:
+        context.data_sources.delete(name)  # the same suite, once on a file, now on a table
+    if kind == "sql":
         if not table:
             raise ValueError(f"{name!r}: a database source needs table=")
         data_source = context.data_sources.add_or_update_sql(name=name, connection_string=location)
@@ -73,7 +80,8 @@ def run_suite_checkpoint(
     overrides: Mapping[str, Any] | None = None,
     parameters: Mapping[str, Any] | None = None,
     actions: Sequence[ValidationAction] = (),
-    result_format: str = "SUMMARY",
+    result_format: ResultFormat = "SUMMARY",
+    progress_bars: bool | None = None,
 ) -> CheckpointOutcome:
     """Validate one table with one suite through a checkpoint that updates Data Docs.
 
@@ -86,7 +94,10 @@ def run_suite_checkpoint(
             (default: the suite's name).
         overrides, parameters: adapt a suite file; see :func:`suite_from_file`.
         actions: more actions to run after ``UpdateDataDocsAction``.
-        result_format: GX result format of the run.
+        result_format: GX result format of the run (``BOOLEAN_ONLY``, ``BASIC``, ``SUMMARY``
+            or ``COMPLETE``).
+        progress_bars: show (``True``) or hide (``False``) GX's "Calculating Metrics" bar for
+            this run; ``None`` keeps the project's ``progress_bars`` setting.
 
     Returns:
         The outcome, with the Data Docs ``index.html`` path (the site works offline).
@@ -104,7 +115,30 @@ def run_suite_checkpoint(
             result_format=result_format,
         )
     )
-    return _run(checkpoint, context)
+    with metric_progress_bars(context, progress_bars):
+        return _run(checkpoint, context)
+
+
+@contextmanager
+def metric_progress_bars(context: Any, enabled: bool | None) -> Iterator[None]:
+    """GX's "Calculating Metrics" bar on or off for the block, through the context's own
+    ``progress_bars`` variable (what GX's validator reads).
+
+    The setting is restored afterwards and set only around the run: GX writes the whole
+    project configuration whenever a data source is added, and a run of ``--quiet`` must not
+    turn the bars off in the user's ``great_expectations.yml``.
+    """
+    if enabled is None:
+        yield
+        return
+    previous = context.variables.progress_bars
+    context.variables.progress_bars = ProgressBarsConfig(
+        globally=enabled, metric_calculations=enabled
+    )
+    try:
+        yield
+    finally:
+        context.variables.progress_bars = previous
 
 
 def run_checkpoint_file(

@@ -22,7 +22,7 @@ import great_expectations.expectations as _gx_expectations
 
 from . import datasource as datasource
 from . import metrics as metrics
-from .errors import UnregisteredExpectationError
+from .errors import SuiteError, UnregisteredExpectationError
 from .expectations import (
     ExpectColumnValuesToBeConsistentWithinMatchGroups,
     ExpectLabelingSetsToBeValid,
@@ -43,6 +43,7 @@ __all__ = [
     "ExpectMatchQualityMetricToBeBetween",
     "ExpectTableFuzzyDuplicateRateToBeBetween",
     "ExpectTableRowsToHaveNoMatchesInReference",
+    "SuiteError",
     "UnregisteredExpectationError",
     "ensure_registered",
     "load_suite",

@@ -15,3 +15,12 @@ class UnregisteredExpectationError(FindMatchesError, LookupError):
     def __init__(self, message: str, missing: list[str]) -> None:
         super().__init__(message)
         self.missing = missing
+
+
+class SuiteError(FindMatchesError, ValueError):
+    """A suite file or suite JSON that GX would refuse with a traceback, or silently drop parts of.
+
+    Raised for malformed JSON, a top level that is not a suite object, expectations with
+    unknown, wrong-typed or out-of-range kwargs, and placeholders (``"${name}"``) left without
+    a value. The message names the expectation (position and type), the problem and the fix.
+    """
