@@ -22,7 +22,7 @@ import pandas as pd
 from .engine.columns import plan_columns
 from .engine.evaluation import QualityReport
 from .engine.labels import RECOMMENDED_MAX_SET_SIZE, label_pairs
-from .engine.persistence import transform_from_dict, transform_to_dict
+from .engine.persistence import matcher_from_dict, matcher_to_dict
 from .engine.results import MatchResult
 from .engine.settings import TRANSFORM_PARAMETERS, MatchSettings, transform_settings
 from .engine.transform import FindMatches
@@ -83,7 +83,7 @@ class Workflow:
         latest = self.store.latest_model(name)
         if latest is None:
             return FindMatches.from_settings(settings)
-        fitted = transform_from_dict(latest[1])
+        fitted = FindMatches.from_matcher(matcher_from_dict(latest[1]))
         # the stored match-time parameters (e.g. the trade-off) apply to the trained model;
         # the others were learnt with it
         return fitted.set_params(**settings.match_time_values())  # type: ignore[no-any-return]
@@ -155,7 +155,7 @@ class Workflow:
             fitted = FindMatches.from_settings(_settings(record)).fit(
                 frame, labels if len(labels) else None
             )
-            version = self.store.save_model(run, name, transform_to_dict(fitted))
+            version = self.store.save_model(run, name, matcher_to_dict(fitted.matcher))
             run.row_counts.update(rows=len(frame), labels=len(labels))
         labelled = int(labels[record.primary_key].nunique()) if len(labels) else 0
         return TrainingOutcome(version, fitted.model_kind_, labelled)

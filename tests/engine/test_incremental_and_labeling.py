@@ -102,7 +102,7 @@ def test_explanations_add_up_to_the_probability(febrl3) -> None:
     transform = FindMatches(primary_key=PRIMARY_KEY).fit(febrl3)
     result = transform.match(febrl3)
     group = result.groups(min_size=2)["match_id"].iloc[0]
-    explained = explain_group(transform, result.frame, group)
+    explained = explain_group(transform.matcher, result.frame, group)
     assert set(explained["column"]) == {BASELINE, *transform.feature_names_in_}
     for _, rows in explained.groupby(["left_key", "right_key"]):
         log_odds = rows["contribution"].sum()

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from gx_findmatches import FindMatches
 from gx_findmatches.datasets.febrl import PRIMARY_KEY
-from gx_findmatches.engine.persistence import transform_to_dict
+from gx_findmatches.engine.persistence import matcher_to_dict
 
 pytestmark = pytest.mark.spark
 
@@ -119,5 +119,5 @@ def test_the_spark_path_reads_the_pandas_engines_model_file(
     febrl3_unsupervised: FindMatches,
 ) -> None:
     written = json.loads(unsupervised_model_file.read_text(encoding="utf-8"))
-    assert transform_to_dict(unsupervised_agreement.transform) == written
-    assert json.loads(json.dumps(transform_to_dict(febrl3_unsupervised))) == written
+    assert matcher_to_dict(unsupervised_agreement.transform.matcher) == written
+    assert json.loads(json.dumps(matcher_to_dict(febrl3_unsupervised.matcher))) == written

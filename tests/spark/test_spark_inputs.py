@@ -26,7 +26,7 @@ from gx_findmatches import (
     PrimaryKeyError,
 )
 from gx_findmatches.datasets.febrl import PRIMARY_KEY, labels_from_truth, true_entities
-from gx_findmatches.engine.persistence import transform_to_dict
+from gx_findmatches.engine.persistence import matcher_to_dict
 
 pytestmark = pytest.mark.spark
 
@@ -75,7 +75,7 @@ def test_fit_on_a_small_table_uses_every_row_as_the_pandas_engine_does(
     from gx_findmatches.spark import SparkFindMatches
 
     fitted = SparkFindMatches.fit(small_spark, FindMatches(primary_key=PRIMARY_KEY))
-    assert transform_to_dict(fitted.transform) == transform_to_dict(small_model)
+    assert matcher_to_dict(fitted.transform.matcher) == matcher_to_dict(small_model.matcher)
 
 
 def test_fit_on_a_sample_keeps_the_labelled_records(small: pd.DataFrame, small_spark: Any) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from great_expectations.core.expectation_suite import ExpectationSuite
 
 from ..gx.errors import SuiteError
-from ..gx.guard import _placeholders, _suite_dict, build_suite, ensure_registered
+from ..gx.guard import build_suite, ensure_registered, placeholders_in, read_suite_dict
 
 SuitePath = str | os.PathLike[str]
 
@@ -48,7 +48,7 @@ def suite_from_file(
             wrong-typed or out-of-range kwargs), or a placeholder has no value.
     """
     where = str(path)
-    data = substitute(_suite_dict(path), overrides or {}, parameters or {}, where=where)
+    data = substitute(read_suite_dict(path), overrides or {}, parameters or {}, where=where)
     if name is not None:
         data["name"] = name
     data.pop("id", None)  # a fresh suite for the project it is added to
@@ -64,13 +64,13 @@ def read_suite(path: SuitePath) -> dict[str, Any]:
     Raises:
         SuiteError: the file cannot be read, is not JSON, or is not a suite object.
     """
-    return _suite_dict(path)
+    return read_suite_dict(path)
 
 
 def placeholders(suite: Mapping[str, Any]) -> set[str]:
     """The names of the ``"${name}"`` placeholders a suite JSON's kwargs leave open."""
     items = suite.get("expectations") or []
-    return set().union(*(_placeholders(item.get("kwargs") or {}) for item in items))
+    return set().union(*(placeholders_in(item.get("kwargs") or {}) for item in items))
 
 
 def substitute(

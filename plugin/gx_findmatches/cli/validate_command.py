@@ -23,7 +23,7 @@ from .common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, command, print_json
 RESULT_FORMATS = ("BOOLEAN_ONLY", "BASIC", "SUMMARY", "COMPLETE")
 MARKS = {"pass": "PASS", "critical": "FAIL", "warning": "WARN", "info": "INFO"}
 # placeholders the command line fills, and the flag that fills each
-FLAGS = {"primary_key": "--primary-key", "labels_path": "--labels"}
+FLAGS = dict(primary_key="--primary-key", labels_path="--labels")
 
 
 def register(commands: Any) -> None:

@@ -293,7 +293,7 @@ def _explain(args: argparse.Namespace) -> int:
         from ..engine.explain import explain_group
 
         matched = engine.transform(data)
-        explained = explain_group(engine, matched, _as_key(args.group, matched["match_id"]))
+        explained = explain_group(engine.matcher, matched, _as_key(args.group, matched["match_id"]))
     else:
         explained = engine.explain(data, [tuple(p) for p in args.pair])
     if args.json:

@@ -12,7 +12,7 @@ Monotonicity matters to users: a higher ``accuracy_cost_tradeoff`` enables a sup
 families, a larger budget and a wider window, so it never finds fewer pairs.
 
 Pairs are integer positions (``left < right``), generated with numpy without Python loops.
-Each pass is also a ``recordlinkage`` index algorithm, so it can join a ``recordlinkage.Index``.
+Each key is also a ``recordlinkage`` index algorithm (:mod:`.key_block`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from itertools import combinations
 import jellyfish
 import numpy as np
 import pandas as pd
-from recordlinkage.base import BaseIndexAlgorithm
 
 from ..errors import CandidatePairLimitError
 from .comparison import PreparedColumn
@@ -378,35 +377,3 @@ def check_pair_limit(count: int, max_pairs: int, plan: BlockingPlan) -> None:
             f"(passes: {plan.describe()}); lower accuracy_cost_tradeoff, set partition_by, "
             f"or raise max_candidate_pairs if the machine has the memory"
         )
-
-
-class KeyBlock(BaseIndexAlgorithm):  # type: ignore[misc]
-    """One gx-findmatches blocking key as a ``recordlinkage`` index algorithm (deduplication).
-
-    Example:
-        >>> import recordlinkage
-        >>> indexer = recordlinkage.Index()
-        >>> indexer.add(KeyBlock("surname", "soundex"))
-    """
-
-    def __init__(self, column: str, transform: str = "exact") -> None:
-        super().__init__()
-        if transform not in KEY_FUNCTIONS:
-            raise ValueError(
-                f"unknown key transform {transform!r}; use one of {sorted(KEY_FUNCTIONS)}"
-            )
-        self.column = column
-        self.transform = transform
-
-    def _dedup_index(self, df_a: pd.DataFrame) -> pd.MultiIndex:
-        from .columns import ColumnSpec
-        from .comparison import prepare_column
-
-        prepared = prepare_column(
-            ColumnSpec(self.column, "name", "given by the user"), df_a[self.column]
-        )
-        left, right = pairs_within_groups(key_codes(prepared, self.transform))
-        return pd.MultiIndex.from_arrays([df_a.index[right], df_a.index[left]])
-
-    def _link_index(self, df_a: pd.DataFrame, df_b: pd.DataFrame) -> pd.MultiIndex:
-        raise NotImplementedError("KeyBlock supports deduplication (one table) only")

@@ -22,9 +22,8 @@ Two kinds of figures, because they answer different questions:
 
 from __future__ import annotations
 
-import copy
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,12 +32,15 @@ from sklearn.model_selection import GroupKFold
 
 from ..errors import LabelError, ParameterError
 from .blocking import pair_count, pairs_within_groups
+from .fit_memo import FitMemo
+from .fitting import fit_matcher
 from .labels import LabeledPairs, label_pairs
+from .matcher import Matcher
+from .prepared import PreparedTable
+from .results import MatchResult
+from .settings import MatchSettings
 from .supervised import can_fit_supervised
 from .training import sample_pairs_within_groups
-
-if TYPE_CHECKING:
-    from .transform import FindMatches
 
 BLOCKING_NOTE = (
     "end_to_end_recall = labelled matching pairs that blocking proposes on the full table "
@@ -105,25 +107,23 @@ class QualityReport:
 
 
 def evaluate(
-    transform: FindMatches, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5
+    settings: MatchSettings, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5
 ) -> QualityReport:
-    """Estimate the quality ``transform`` (fitted or not) reaches on ``X`` with ``labels``.
+    """Estimate the quality FindMatches with ``settings`` reaches on ``X`` with ``labels``.
 
     Raises:
         ParameterError: ``n_splits`` is below 2.
         LabelError: labels lack a matching or a non-matching pair, or span fewer than two
             labeling sets (nothing could be held out).
     """
-    from .transform import FindMatches
-
     if isinstance(n_splits, bool) or not isinstance(n_splits, (int, np.integer)) or n_splits < 2:
         raise ParameterError(
             f"n_splits (--folds) must be a whole number of at least 2, got {n_splits!r}: "
             f"quality is estimated by holding out labeling sets, so at least two folds"
         )
-    fitted = FindMatches(**transform.get_params()).fit(X, labels)
-    table = fitted.prepare(X)
-    labelled = label_pairs(labels, fitted.primary_key, table.keys)
+    fitted, memo = fit_matcher(X, settings, labels)
+    table = memo.table
+    labelled = label_pairs(labels, settings.primary_key, table.keys)
     if not can_fit_supervised(labelled.is_match):
         raise LabelError(
             "the labels need at least one matching and one non-matching pair to "
@@ -144,15 +144,13 @@ def evaluate(
     folds = min(n_splits, n_sets)
     for train, test in GroupKFold(n_splits=folds).split(levels, y, groups=sets):
         subset = _subset(labelled, train)
-        model = (
-            fitted.fit_classifier(table, subset)
-            if can_fit_supervised(y[train])
-            else fitted.fellegi_sunter_
+        fold = fitted.with_classifier(
+            fitted.fit_classifier(table, subset) if can_fit_supervised(y[train]) else None
         )
-        held_out[test] = model.predict_proba(levels[test])
-        groups = _groups_with(fitted, model, X, table)
+        held_out[test] = fold.probability_of_levels(levels[test])
+        groups = _groups_with(fold, X, table, memo)
         held_out_same[test] = groups[labelled.left[test]] == groups[labelled.right[test]]
-    threshold = fitted.threshold_
+    threshold = fitted.threshold
     predicted = held_out >= threshold
     tp = int((predicted & y).sum())
     fp = int((predicted & ~y).sum())
@@ -163,7 +161,7 @@ def evaluate(
     curve_p, curve_r, _ = precision_recall_curve(y, held_out)
     with np.errstate(invalid="ignore", divide="ignore"):
         f1_curve = np.where(curve_p + curve_r > 0, 2 * curve_p * curve_r / (curve_p + curve_r), 0)
-    result = fitted.match(X)
+    result = fitted.match(X, memo)
     scored = _scored_pairs(fitted, table, result)
     n = len(table)
     proposed = np.isin(labelled.left * n + labelled.right, scored.codes)
@@ -181,7 +179,7 @@ def evaluate(
             "false_negatives": fn,
         },
         column_importances=column_importances(
-            fitted.scoring_model_.partial_weights(levels), [c.spec.name for c in table.columns]
+            fitted.scoring_model.partial_weights(levels), [c.spec.name for c in table.columns]
         ),
         blocking_recall=float(proposed[y].mean()),
         end_to_end_recall=float((proposed & predicted)[y].mean()),
@@ -190,23 +188,21 @@ def evaluate(
         labeling_sets=n_sets,
         folds=folds,
         end_to_end=_group_estimate(
-            scored, held_out, held_out_same, y, proposed, sets, fitted.random_state
+            scored, held_out, held_out_same, y, proposed, sets, settings.random_state
         ),
         notes=[BLOCKING_NOTE, GROUP_NOTE],
     )
 
 
-def _groups_with(fitted: FindMatches, model: Any, X: pd.DataFrame, table: Any) -> np.ndarray:
-    """Each record's group (in key order) when ``fitted`` scores with ``model`` instead: the
-    whole run (blocking, scoring, clustering) as the held-out fold's labels would see it.
-    Labels are not enforced here, since the held-out ones must not steer their own test."""
-    fold = copy.copy(fitted)
-    fold.classifier_ = model if model is not fitted.fellegi_sunter_ else None
-    fold.enforce_provided_labels = False
-    fold._fit_memo = None
-    frame = fold.match(X).frame
+def _groups_with(fold: Matcher, X: pd.DataFrame, table: PreparedTable, memo: FitMemo) -> np.ndarray:
+    """Each record's group (in key order) under a fold's model: the whole run (blocking,
+    scoring, clustering) as the held-out fold's labels would see it, on fit's pairs. Labels
+    are not enforced (``with_classifier``), since the held-out ones must not steer their own
+    test."""
+    frame = fold.match(X, memo).frame
+    key = fold.settings.primary_key
     group_of = pd.Series(
-        pd.factorize(frame["match_id"])[0], index=frame[fitted.primary_key].astype(str).to_numpy()
+        pd.factorize(frame["match_id"])[0], index=frame[key].astype(str).to_numpy()
     )
     return group_of.loc[table.keys.astype(str)].to_numpy()
 
@@ -228,7 +224,7 @@ class _ScoredPairs:
     weight: np.ndarray  # how many of the table's pairs each stands for (1 unless sampled)
 
 
-def _scored_pairs(fitted: FindMatches, table: Any, result: Any) -> _ScoredPairs:
+def _scored_pairs(fitted: Matcher, table: PreparedTable, result: MatchResult) -> _ScoredPairs:
     """Candidate pairs and the pairs inside predicted groups, with their probabilities.
 
     Groups can be huge (20,000 identical rows are 200 million pairs), so beyond
@@ -241,7 +237,7 @@ def _scored_pairs(fitted: FindMatches, table: Any, result: Any) -> _ScoredPairs:
     pairs = result.pairs
     left = position.loc[pairs["left_key"].astype(str)].to_numpy()
     right = position.loc[pairs["right_key"].astype(str)].to_numpy()
-    ids = result.frame[fitted.primary_key].astype(str)
+    ids = result.frame[fitted.settings.primary_key].astype(str)
     group_of = pd.Series(pd.factorize(result.frame["match_id"])[0], index=ids.to_numpy())
     groups = group_of.loc[table.keys.astype(str)].to_numpy()
     sizes = np.bincount(groups)
@@ -251,7 +247,7 @@ def _scored_pairs(fitted: FindMatches, table: Any, result: Any) -> _ScoredPairs:
     candidate_probability = pairs["probability"].to_numpy(dtype="float64")
     weight = 1.0
     if in_groups > _MAX_GROUP_PAIRS:
-        rng = np.random.default_rng(fitted.random_state)
+        rng = np.random.default_rng(fitted.settings.random_state)
         g_left, g_right = sample_pairs_within_groups(codes_in_groups, _MAX_GROUP_PAIRS, rng)
         weight = in_groups / len(g_left)
         outside = groups[left] != groups[right]

@@ -9,23 +9,19 @@ sigmoid is the reported probability, so the explanation is the model, not an app
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
 from .blocking import pairs_within_groups
-from .prepared import prepare_table
-
-if TYPE_CHECKING:
-    from .transform import FindMatches
+from .matcher import Matcher
 
 BASELINE = "(baseline)"
 
 
 def explain_pairs(
-    fitted: FindMatches, X: pd.DataFrame, pairs: Sequence[tuple[object, object]]
+    fitted: Matcher, X: pd.DataFrame, pairs: Sequence[tuple[object, object]]
 ) -> pd.DataFrame:
     """Per-column explanation of record pairs given by primary key.
 
@@ -34,8 +30,7 @@ def explain_pairs(
         ``right_key``, ``column``, ``left_value``, ``right_value``, ``similarity``,
         ``level``, ``contribution`` (log-odds) and the pair's ``probability``.
     """
-    fitted._check_fitted()
-    table = prepare_table(X, fitted.primary_key, fitted.partition_by, fitted.column_plan_.compared)
+    table = fitted.prepare(X)
     position = pd.Series(np.arange(len(table)), index=table.keys.astype(str).to_numpy())
     wanted = pd.DataFrame(list(pairs), columns=["left_key", "right_key"], dtype=object)
     asked = {str(key) for key in wanted.to_numpy().ravel()}
@@ -47,7 +42,7 @@ def explain_pairs(
     left = position.loc[wanted["left_key"].astype(str)].to_numpy()
     right = position.loc[wanted["right_key"].astype(str)].to_numpy()
     features = table.compare(left, right)
-    model = fitted.scoring_model_
+    model = fitted.scoring_model
     contributions = model.partial_weights(features.levels)
     baseline = np.full(len(left), model.intercept)
     probability = 1 / (1 + np.exp(-(baseline + contributions.sum(axis=1))))
@@ -87,11 +82,11 @@ def explain_pairs(
     return pd.DataFrame(rows).reindex(columns=columns)
 
 
-def explain_group(fitted: FindMatches, matched: pd.DataFrame, match_id: object) -> pd.DataFrame:
+def explain_group(fitted: Matcher, matched: pd.DataFrame, match_id: object) -> pd.DataFrame:
     """Explain every pair inside one match group of a match output (``transform`` result)."""
     if "match_id" not in matched.columns:
         raise InputError("pass the output of a match run: it has a match_id column")
-    members = matched.loc[matched["match_id"] == match_id, fitted.primary_key].to_numpy()
+    members = matched.loc[matched["match_id"] == match_id, fitted.settings.primary_key].to_numpy()
     if len(members) == 0:
         raise InputError(f"no match group has match_id {match_id!r}")
     if len(members) == 1:

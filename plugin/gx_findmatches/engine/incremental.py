@@ -12,26 +12,18 @@ The existing table is a previous output: its rows carry ``match_id`` and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from ..errors import ColumnError, InputError, PrimaryKeyError
-from .prepared import prepare_table
+from .matcher import Matcher
 from .results import MatchResult
 from .timing import Timer
 from .validation import OUTPUT_COLUMNS
 
-if TYPE_CHECKING:
-    from .transform import FindMatches
 
-
-def match_incremental(
-    transform: FindMatches, existing: pd.DataFrame, new: pd.DataFrame
-) -> MatchResult:
+def match_incremental(matcher: Matcher, existing: pd.DataFrame, new: pd.DataFrame) -> MatchResult:
     """See :meth:`FindMatches.match_incremental`. Output rows: existing rows, then new rows."""
-    transform._check_fitted()
     missing = [c for c in OUTPUT_COLUMNS if c not in existing.columns]
     if missing:
         raise InputError(
@@ -44,7 +36,7 @@ def match_incremental(
             f"new records have columns {sorted(map(str, new.columns))} but the existing table "
             f"has {sorted(map(str, data_columns))}; give both the same columns"
         )
-    key = transform.primary_key
+    key = matcher.settings.primary_key
     reused = pd.Index(new[key]).intersection(pd.Index(existing[key])) if key in new else []
     if len(reused):
         raise PrimaryKeyError(
@@ -54,13 +46,11 @@ def match_incremental(
     combined = pd.concat([existing[data_columns], new[data_columns]], ignore_index=True)
     timer = Timer()
     with timer("prepare"):
-        table = prepare_table(
-            combined, key, transform.partition_by, transform.column_plan_.compared
-        )
+        table = matcher.prepare(combined)
     is_new = table.order >= len(existing)
     frozen_ids = np.full(len(table), None, dtype=object)
     frozen_ids[~is_new] = existing["match_id"].to_numpy(dtype=object)[table.order[~is_new]]
-    result = transform._match_prepared(combined, table, timer, new=is_new, frozen_ids=frozen_ids)
+    result = matcher.match_prepared(combined, table, timer, new=is_new, frozen_ids=frozen_ids)
     frame = result.frame
     old_rows = np.arange(len(existing))
     kept_scores = pd.to_numeric(existing["match_confidence_score"], errors="coerce")

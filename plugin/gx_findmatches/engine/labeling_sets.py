@@ -17,27 +17,24 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 
 from ..errors import ParameterError
-from .blocking import candidate_pairs, pairs_within_groups
+from .blocking import pairs_within_groups
 from .clustering import Constraints, cluster
 from .labels import LABEL_COLUMN, RECOMMENDED_MAX_SET_SIZE, SET_COLUMN
-from .prepared import PreparedTable, prepare_table
+from .matcher import Matcher
+from .prepared import PreparedTable
 from .settings import DEFAULTS
-
-if TYPE_CHECKING:
-    from .transform import FindMatches
 
 SUGGESTION_COLUMN = "suggested_label"
 
 
 def generate_labeling_sets(
-    transform: FindMatches,
+    fitted: Matcher,
     X: pd.DataFrame,
     n_sets: int = 10,
     set_size: int = 10,
@@ -50,7 +47,8 @@ def generate_labeling_sets(
     """Write labeling sets for ``X`` (see the module docstring).
 
     Args:
-        transform: the current transform; fitted (unsupervised) first when it is not.
+        fitted: the current model (``FindMatches.labeling_sets`` fits one first when the
+            transform is not fitted yet).
         X: the table to label.
         n_sets: number of sets (Glue's default file has about 10).
         set_size: records per set, 2 to 50 (Glue warns that larger sets label poorly).
@@ -70,8 +68,7 @@ def generate_labeling_sets(
         )
     if n_sets < 1:
         raise ParameterError(f"n_sets must be at least 1, got {n_sets}")
-    fitted = transform if hasattr(transform, "fellegi_sunter_") else clone(transform).fit(X)
-    table = prepare_table(X, fitted.primary_key, fitted.partition_by, fitted.column_plan_.compared)
+    table = fitted.prepare(X)
     excluded = set(map(str, exclude_keys))
     available = ~table.keys.astype(str).isin(excluded).to_numpy()
     rng = np.random.default_rng(random_state)
@@ -84,7 +81,7 @@ def generate_labeling_sets(
 
 
 def _active_sets(
-    fitted: FindMatches,
+    fitted: Matcher,
     table: PreparedTable,
     available: np.ndarray,
     n_sets: int,
@@ -100,13 +97,11 @@ def _active_sets(
     predicted matches: every round holds matches, and since those are drawn at random they
     also show how often the model's matches are right.
     """
-    left, right = candidate_pairs(
-        fitted.blocking_plan_, table.columns, table.partition, fitted.max_candidate_pairs
-    )
+    left, right = fitted.candidate_pairs(table)
     usable = available[left] & available[right]
     left, right = left[usable], right[usable]
     probability = fitted.pair_probabilities(table, left, right)
-    threshold = fitted.threshold_
+    threshold = fitted.threshold
     distance = np.abs(_logit(probability) - _logit(np.full(1, threshold)))
     doubtful = deque(np.lexsort((rng.random(len(left)), distance)).tolist())  # least sure first
     likely = deque(rng.permutation(np.flatnonzero(probability >= threshold)).tolist())
@@ -170,7 +165,7 @@ def _random_sets(
 
 
 def _labeling_file(
-    fitted: FindMatches,
+    fitted: Matcher,
     X: pd.DataFrame,
     table: PreparedTable,
     sets: list[np.ndarray],
@@ -192,7 +187,7 @@ def _labeling_file(
     return pd.concat(parts, ignore_index=True)[columns]
 
 
-def _suggestions(fitted: FindMatches, table: PreparedTable, members: np.ndarray) -> list[str]:
+def _suggestions(fitted: Matcher, table: PreparedTable, members: np.ndarray) -> list[str]:
     """The model's grouping of one set, as letters A, B, ... in record order."""
     local_left, local_right = pairs_within_groups(np.zeros(len(members), dtype="int64"))
     probability = fitted.pair_probabilities(table, members[local_left], members[local_right])
@@ -201,7 +196,7 @@ def _suggestions(fitted: FindMatches, table: PreparedTable, members: np.ndarray)
         local_left,
         local_right,
         probability,
-        fitted.threshold_,
+        fitted.threshold,
         score=lambda a, b: fitted.pair_probabilities(table, members[a], members[b]),
         constraints=Constraints.none(),
     ).group

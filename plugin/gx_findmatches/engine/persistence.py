@@ -10,34 +10,32 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from ..errors import ModelFileError
+from ..errors import ModelFileError, ParameterError
 from ..outputs import write_text_atomically
 from .blocking import BlockingPlan
 from .columns import ColumnPlan, ColumnSpec
 from .fellegi_sunter import FellegiSunterModel
+from .matcher import Matcher
+from .settings import MatchSettings
 from .supervised import LevelWeightClassifier
-
-if TYPE_CHECKING:
-    from .transform import FindMatches
 
 FORMAT = "gx-findmatches-transform"
 FORMAT_VERSION = 2  # 2: sessions-trained m, level-weight classifier
 
 
-def transform_to_dict(transform: FindMatches) -> dict[str, Any]:
-    """A fitted transform as a JSON-ready dictionary."""
-    transform._check_fitted()
-    plan = transform.blocking_plan_
+def matcher_to_dict(matcher: Matcher) -> dict[str, Any]:
+    """A fitted model as a JSON-ready dictionary."""
+    plan = matcher.blocking_plan
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "params": _json_params(transform.get_params()),
-        "columns": [vars(spec) for spec in transform.column_plan_.compared],
-        "excluded_columns": dict(transform.column_plan_.excluded),
+        "params": _json_params(matcher.settings.values()),
+        "columns": [vars(spec) for spec in matcher.column_plan.compared],
+        "excluded_columns": dict(matcher.column_plan.excluded),
         "blocking": {
             "keys": [[list(part) for part in key] for key in plan.keys],
             "window": plan.window,
@@ -45,19 +43,17 @@ def transform_to_dict(transform: FindMatches) -> dict[str, Any]:
             "budget": plan.budget,
             "rejected": plan.rejected,
         },
-        "fellegi_sunter": transform.fellegi_sunter_.to_dict(),
-        "classifier": transform.classifier_.to_dict() if transform.classifier_ else None,
+        "fellegi_sunter": matcher.fellegi_sunter.to_dict(),
+        "classifier": matcher.classifier.to_dict() if matcher.classifier else None,
         "labels": {
-            column: transform.labels_[column].tolist()
+            column: matcher.labels[column].tolist()
             for column in ("left_key", "right_key", "is_match")
         },
     }
 
 
-def transform_from_dict(data: dict[str, Any]) -> FindMatches:
-    """Rebuild a fitted transform from :func:`transform_to_dict` output."""
-    from .transform import FindMatches
-
+def matcher_from_dict(data: dict[str, Any]) -> Matcher:
+    """Rebuild a fitted model from :func:`matcher_to_dict` output."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelFileError(
             "this is not a gx-findmatches transform file; save one with "
@@ -70,47 +66,47 @@ def transform_from_dict(data: dict[str, Any]) -> FindMatches:
             f"save the transform again"
         )
     try:
-        transform = FindMatches(**data["params"])
+        settings = MatchSettings(**data["params"])
         specs = tuple(ColumnSpec(**spec) for spec in data["columns"])
-        transform.column_plan_ = ColumnPlan(specs, dict(data["excluded_columns"]))
         blocking = data["blocking"]
-        transform.blocking_plan_ = BlockingPlan(
+        plan = BlockingPlan(
             keys=tuple(tuple((col, tf) for col, tf in key) for key in blocking["keys"]),
             window=int(blocking["window"]),
             neighbourhood_columns=tuple(blocking["neighbourhood_columns"]),
             budget=int(blocking["budget"]),
             rejected=dict(blocking["rejected"]),
         )
-        transform.fellegi_sunter_ = FellegiSunterModel.from_dict(data["fellegi_sunter"])
         classifier = data["classifier"]
-        transform.classifier_ = LevelWeightClassifier.from_dict(classifier) if classifier else None
         labels = data["labels"]
-        transform.labels_ = pd.DataFrame(
-            {
-                "left_key": pd.Series(labels["left_key"], dtype=object),
-                "right_key": pd.Series(labels["right_key"], dtype=object),
-                "is_match": pd.Series(labels["is_match"], dtype=bool),
-            }
+        return Matcher(
+            settings=settings,
+            column_plan=ColumnPlan(specs, dict(data["excluded_columns"])),
+            blocking_plan=plan,
+            fellegi_sunter=FellegiSunterModel.from_dict(data["fellegi_sunter"]),
+            classifier=LevelWeightClassifier.from_dict(classifier) if classifier else None,
+            labels=pd.DataFrame(
+                {
+                    "left_key": pd.Series(labels["left_key"], dtype=object),
+                    "right_key": pd.Series(labels["right_key"], dtype=object),
+                    "is_match": pd.Series(labels["is_match"], dtype=bool),
+                }
+            ),
         )
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, ParameterError) as error:
         raise ModelFileError(
             f"the transform file is damaged ({type(error).__name__}: {error}); "
             f"refit and save the transform again"
         ) from error
-    transform.feature_names_in_ = pd.Index([s.name for s in specs]).to_numpy(dtype=object)
-    transform.n_features_in_ = len(specs)
-    transform.fit_seconds_ = {}
-    return transform
 
 
-def save_transform(transform: FindMatches, path: str | Path) -> Path:
+def save_matcher(matcher: Matcher, path: str | Path) -> Path:
     """Write atomically: a crash mid-write never leaves a half-written model file."""
-    text = json.dumps(transform_to_dict(transform), indent=1, sort_keys=False)
+    text = json.dumps(matcher_to_dict(matcher), indent=1, sort_keys=False)
     return write_text_atomically(path, text)
 
 
-def load_transform(path: str | Path) -> FindMatches:
-    """Read a transform file written by :func:`save_transform`."""
+def load_matcher(path: str | Path) -> Matcher:
+    """Read a model file written by :func:`save_matcher`."""
     source = Path(path)
     if not source.is_file():
         raise ModelFileError(f"no transform file at {source}; check the path")
@@ -121,7 +117,7 @@ def load_transform(path: str | Path) -> FindMatches:
             f"{source} is not a JSON transform file ({error}); save "
             f"transforms with FindMatches.save"
         ) from error
-    return transform_from_dict(data)
+    return matcher_from_dict(data)
 
 
 def _json_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -9,43 +9,30 @@ columns.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 
-from ..errors import LabelError, NotFittedError
-from .blocking import BlockingPlan, KeyCodes, candidate_pairs, plan_blocking
-from .clustering import Constraints, cluster
-from .columns import ColumnPlan, plan_columns
-from .comparison import level_count
-from .fellegi_sunter import FellegiSunterModel, fit_fellegi_sunter
+from ..errors import NotFittedError
+from .blocking import BlockingPlan
+from .columns import ColumnPlan
+from .evaluation import QualityReport, evaluate
+from .explain import explain_pairs
+from .fellegi_sunter import FellegiSunterModel
 from .fit_memo import FitMemo
-from .identical import collapse_identical
-from .labels import LabeledPairs, label_pairs
-from .prepared import PreparedTable, prepare_table
-from .results import MatchResult, MatchSummary
-from .settings import DEFAULTS, Columns, MatchSettings, parameter
-from .supervised import LevelWeightClassifier, can_fit_supervised, fit_supervised
-from .timing import Timer
-from .training import random_pairs, training_sessions, within_partition_pairs
-from .validation import check_table
-
-if TYPE_CHECKING:
-    from .evaluation import QualityReport
-
-logger = logging.getLogger(__name__)
-
-# Random pairs for u: two per record, at least 200k (rare agreements need counts) and at most
-# 1M (comparing random pairs is the cost: 1.7 s per million on FEBRL3's columns; ten per
-# record made 100k rows 1.1x Splink's time for no better F1 on the quality suite).
-_RANDOM_PAIRS_PER_RECORD = 2
-_RANDOM_PAIRS_BOUNDS = (200_000, 1_000_000)
-_THRESHOLD_FLOOR = 0.01
+from .fitting import fit_matcher
+from .incremental import match_incremental
+from .labeling_sets import generate_labeling_sets
+from .labels import LabeledPairs
+from .matcher import Matcher, match_threshold
+from .persistence import load_matcher, save_matcher
+from .prepared import PreparedTable
+from .results import MatchResult
+from .settings import DEFAULTS, Columns, MatchSettings
+from .supervised import LevelWeightClassifier
 
 
 class FindMatches(BaseEstimator):  # type: ignore[misc]
@@ -81,145 +68,109 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         self.partition_by = partition_by
         self.max_candidate_pairs = max_candidate_pairs
         self.random_state = random_state
+        self._fit_memo: FitMemo | None = None
 
     # ----------------------------------------------------------------------------- learning
     def fit(self, X: pd.DataFrame, labels: pd.DataFrame | None = None) -> FindMatches:
         """Learn columns, blocking and models from a table and optional Glue-format labels."""
-        timer = Timer()
-        table, left, _ = self._fit_unsupervised(X, timer)
-        with timer("supervised model"):
-            labelled = (
-                label_pairs(labels, self.primary_key, table.keys)
-                if labels is not None
-                else LabeledPairs.empty()
-            )
-            classifier = None
-            if can_fit_supervised(labelled.is_match):
-                classifier = self.fit_classifier(table, labelled)
-        self.classifier_: LevelWeightClassifier | None = classifier
-        self.labels_: pd.DataFrame = _labels_by_key(labelled, table.keys)
-        self.fit_seconds_: dict[str, float] = timer.seconds
-        logger.info(
-            "fitted on %d rows, %d candidate pairs, %s model",
-            len(table),
-            len(left),
-            self.model_kind_,
-        )
+        self.matcher_: Matcher
+        self.matcher_, self._fit_memo = fit_matcher(X, self.get_settings(), labels)
+        self._set_feature_names()
         return self
 
-    def _fit_unsupervised(
-        self, X: pd.DataFrame, timer: Timer
-    ) -> tuple[PreparedTable, np.ndarray, np.ndarray]:
-        """Learn the column plan, blocking plan and Fellegi-Sunter model (no labels needed).
+    @classmethod
+    def from_matcher(cls, matcher: Matcher) -> FindMatches:
+        """A fitted transform around a fitted model (e.g. one read from a file)."""
+        transform = cls(**matcher.settings.values())
+        transform.matcher_ = matcher
+        transform._fit_memo = None
+        transform._set_feature_names()
+        return transform
 
-        Returns the prepared table and its candidate pairs, for callers that go on with them.
-        """
-        self._check_params()
-        with timer("prepare"):
-            order = check_table(X, self.primary_key, self.partition_by)
-            column_plan = plan_columns(X, self.primary_key, self.columns, self.partition_by)
-            table = prepare_table(
-                X, self.primary_key, self.partition_by, column_plan.compared, order
-            )
-            collapsed = collapse_identical(table)
-            work = collapsed.table  # the engine sees one record per identical set
-        with timer("blocking"):
-            keys = KeyCodes(work.columns, work.partition)  # each key computed once
-            plan = plan_blocking(work.columns, work.partition, self.accuracy_cost_tradeoff, keys)
-            left, right = candidate_pairs(
-                plan, work.columns, work.partition, self.max_candidate_pairs, keys
-            )
-        with timer("unsupervised model"):
-            # The model learns from every record, copies included (they are true matches and
-            # set the prior); blocking and scoring work on the representatives only.
-            sizes = [level_count(c.spec.kind) for c in table.columns]
-            sample = random_pairs(
-                len(table),
-                int(np.clip(_RANDOM_PAIRS_PER_RECORD * len(table), *_RANDOM_PAIRS_BOUNDS)),
-                self.random_state,
-            )
-            if collapsed.collapsed_records:
-                keys = KeyCodes(table.columns, table.partition)
-            sessions = training_sessions(table, keys, self.random_state)
-            del keys
-            levels = work.levels(left, right)
-            model = fit_fellegi_sunter(
-                sessions,
-                table.levels(*sample),
-                sizes,
-                within_partition_pairs(table.partition),
-                fallback_levels=levels,
-            )
-            self._fit_memo: FitMemo | None = FitMemo.of(
-                X, self._blocking_settings(), table, collapsed, left, right, levels
-            )
-        self.column_plan_: ColumnPlan = column_plan
-        logger.info("comparing %s", column_plan.kinds())
-        for name, reason in column_plan.excluded.items():
-            logger.warning("column %r set aside: %s", name, reason)
-        self.blocking_plan_: BlockingPlan = plan
-        self.fellegi_sunter_: FellegiSunterModel = model
-        self.classifier_ = None
-        self.labels_ = _labels_by_key(LabeledPairs.empty(), table.keys)
-        self.feature_names_in_ = np.array([c.spec.name for c in table.columns], dtype=object)
-        self.n_features_in_ = len(table.columns)
-        return table, left, right
+    def _set_feature_names(self) -> None:
+        self.feature_names_in_ = np.array(self.matcher_.feature_names, dtype=object)
+        self.n_features_in_ = len(self.feature_names_in_)
 
-    def prepare(self, X: pd.DataFrame) -> PreparedTable:
-        """``X`` checked, sorted by key and normalized as this fitted transform compares it
-        (the table ``fit`` prepared, when ``X`` is the table it saw)."""
+    @property
+    def matcher(self) -> Matcher:
+        """The fitted model under this transform's current match-time parameters
+        (``precision_recall_tradeoff``, ``enforce_provided_labels``, ``max_candidate_pairs``
+        may change after ``fit``; the others are those it was fitted with)."""
         self._check_fitted()
-        memo = getattr(self, "_fit_memo", None)
-        if memo is not None and memo.fits(X, self._blocking_settings()):
-            return memo.table
-        return prepare_table(X, self.primary_key, self.partition_by, self.column_plan_.compared)
+        return self.matcher_.with_settings(self.get_settings())
 
-    def fit_classifier(self, table: PreparedTable, labelled: LabeledPairs) -> LevelWeightClassifier:
-        """Level weights re-learnt from labelled pairs, starting from the unsupervised ones
-        (the fitted transform is not changed)."""
-        model = self.fellegi_sunter_
-        return fit_supervised(
-            table.levels(labelled.left, labelled.right),
-            labelled.is_match,
-            [weights[:-1] for weights in model.weight_tables()],
-            model.intercept,
-            model.links,
-        )
+    @property
+    def column_plan_(self) -> ColumnPlan:
+        """Which columns are compared, as which kind, and which were set aside and why."""
+        return self.matcher.column_plan
+
+    @property
+    def blocking_plan_(self) -> BlockingPlan:
+        """The blocking passes chosen at fit time."""
+        return self.matcher.blocking_plan
+
+    @property
+    def fellegi_sunter_(self) -> FellegiSunterModel:
+        """The unsupervised model."""
+        return self.matcher.fellegi_sunter
+
+    @property
+    def classifier_(self) -> LevelWeightClassifier | None:
+        """The model re-learnt from labels, or ``None`` without usable labels."""
+        return self.matcher.classifier
+
+    @property
+    def labels_(self) -> pd.DataFrame:
+        """The labelled pairs given to ``fit``, by primary key as text."""
+        return self.matcher.labels
+
+    @property
+    def fit_seconds_(self) -> dict[str, float]:
+        """Seconds per fitting step."""
+        return self.matcher.fit_seconds
+
+    @property
+    def scoring_model_(self) -> FellegiSunterModel | LevelWeightClassifier:
+        """The model that scores pairs: the classifier when labels trained one, else the
+        unsupervised model."""
+        return self.matcher.scoring_model
 
     @property
     def model_kind_(self) -> str:
         """``supervised`` when labels with both classes were given to ``fit``, else
         ``unsupervised``."""
-        self._check_fitted()
-        return "supervised" if self.classifier_ is not None else "unsupervised"
+        return self.matcher.model_kind
 
     @property
     def threshold_(self) -> float:
         """The match-probability threshold set by ``precision_recall_tradeoff``."""
-        value = parameter("precision_recall_tradeoff").check(self.precision_recall_tradeoff)
-        return float(np.clip(value, _THRESHOLD_FLOOR, 1.0 - _THRESHOLD_FLOOR))
+        return match_threshold(self.get_settings())
+
+    def prepare(self, X: pd.DataFrame) -> PreparedTable:
+        """``X`` checked, sorted by key and normalized as this fitted transform compares it
+        (the table ``fit`` prepared, when ``X`` is the table it saw)."""
+        matcher = self.matcher
+        memo = self._fit_memo
+        if memo is not None and memo.fits(X, matcher.blocking_settings()):
+            return memo.table
+        return matcher.prepare(X)
+
+    def fit_classifier(self, table: PreparedTable, labelled: LabeledPairs) -> LevelWeightClassifier:
+        """Level weights re-learnt from labelled pairs (the fitted transform is not changed)."""
+        return self.matcher.fit_classifier(table, labelled)
+
+    def pair_probabilities(
+        self, table: PreparedTable, left: np.ndarray, right: np.ndarray
+    ) -> np.ndarray:
+        """Match probability of record pairs given as positions into a prepared table."""
+        return self.matcher.pair_probabilities(table, left, right)
 
     # ----------------------------------------------------------------------------- matching
     def match(self, X: pd.DataFrame) -> MatchResult:
         """Find match groups in a table: output table, scored pairs and a run summary."""
-        self._check_fitted()
-        self._check_params()
-        timer = Timer()
-        with timer("prepare"):
-            memo, self._fit_memo = getattr(self, "_fit_memo", None), None  # used once at most
-            reused = memo if memo is not None and memo.fits(X, self._blocking_settings()) else None
-            table = (
-                reused.table
-                if reused is not None
-                else prepare_table(
-                    X, self.primary_key, self.partition_by, self.column_plan_.compared
-                )
-            )
-        return self._match_prepared(X, table, timer, reused=reused)
-
-    def _blocking_settings(self) -> tuple[object, ...]:
-        """What shapes the candidate pairs besides the table itself."""
-        return (self.partition_by, self.max_candidate_pairs)
+        matcher = self.matcher
+        memo, self._fit_memo = self._fit_memo, None  # fit's work is reused once at most
+        return matcher.match(X, memo)
 
     def match_incremental(self, existing: pd.DataFrame, new: pd.DataFrame) -> MatchResult:
         """Match new records against an already matched table (Glue's FindIncrementalMatches).
@@ -227,68 +178,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         Existing ``match_id`` values never change; new records join existing groups or form
         new ones; only new-vs-all pairs are compared (see :mod:`.incremental`).
         """
-        from .incremental import match_incremental
-
-        return match_incremental(self, existing, new)
-
-    def _match_prepared(
-        self,
-        X: pd.DataFrame,
-        table: PreparedTable,
-        timer: Timer,
-        new: np.ndarray | None = None,
-        frozen_ids: np.ndarray | None = None,
-        reused: FitMemo | None = None,
-    ) -> MatchResult:
-        """Block, score and cluster a prepared table; ``new`` / ``frozen_ids`` (per record in
-        key order) restrict the work to new records for incremental matching; ``reused``
-        carries fit's pairs and levels when this is the table fit saw."""
-        constraints = self._constraints(table)
-        collapsed = None
-        if new is None:  # incremental runs keep every record: existing groups are fixed
-            collapsed = reused.collapsed if reused is not None else collapse_identical(table)
-            reduced = collapsed.constraints(constraints)
-            if reduced is None:  # labels keep two identical records apart: no collapse
-                collapsed, reused = None, None
-            else:
-                constraints = reduced
-        work = collapsed.table if collapsed is not None else table
-        with timer("blocking"):
-            if reused is not None:
-                left, right = reused.left, reused.right
-            else:
-                left, right = candidate_pairs(
-                    self.blocking_plan_, work.columns, work.partition, self.max_candidate_pairs
-                )
-            skipped = 0
-            if new is not None:
-                keep = new[left] | new[right]
-                skipped = int((~keep).sum())
-                left, right = left[keep], right[keep]
-        frozen = None if frozen_ids is None else pd.factorize(frozen_ids)[0]
-        with timer("scoring"):
-            if reused is not None:
-                probability = self._probability_of_levels(reused.levels)
-            else:
-                probability = self._probability(work, left, right)
-        with timer("clustering"):
-            clusters = cluster(
-                len(work),
-                left,
-                right,
-                probability,
-                self.threshold_,
-                score=lambda a, b: self._probability(work, a, b),
-                constraints=constraints,
-                frozen=frozen,
-            )
-        if collapsed is not None:
-            clusters = collapsed.expand(clusters)
-            left, right = collapsed.full_positions(left), collapsed.full_positions(right)
-        folded = 0 if collapsed is None else collapsed.collapsed_records
-        return self._result(
-            X, table, left, right, probability, clusters, timer.seconds, frozen_ids, skipped, folded
-        )
+        return match_incremental(self.matcher, existing, new)
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """The input plus ``match_id`` and ``match_confidence_score`` (see :meth:`match`)."""
@@ -297,105 +187,6 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     def fit_transform(self, X: pd.DataFrame, labels: pd.DataFrame | None = None) -> pd.DataFrame:
         """``fit`` then ``transform`` on the same table."""
         return self.fit(X, labels).transform(X)
-
-    def pair_probabilities(
-        self, table: PreparedTable, left: np.ndarray, right: np.ndarray
-    ) -> np.ndarray:
-        """Match probability of record pairs given as positions into a prepared table."""
-        self._check_fitted()
-        return self._probability(table, left, right)
-
-    def _probability(self, table: PreparedTable, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        if len(left) == 0:
-            return np.empty(0, dtype="float64")
-        return self._probability_of_levels(table.levels(left, right))
-
-    def _probability_of_levels(self, levels: np.ndarray) -> np.ndarray:
-        return self.scoring_model_.predict_proba(levels)
-
-    @property
-    def scoring_model_(self) -> FellegiSunterModel | LevelWeightClassifier:
-        """The model that scores pairs: the classifier when labels trained one, else the
-        unsupervised model. Both are weight tables per column plus an intercept."""
-        self._check_fitted()
-        return self.classifier_ if self.classifier_ is not None else self.fellegi_sunter_
-
-    def _constraints(self, table: PreparedTable) -> Constraints:
-        if not self.enforce_provided_labels or self.labels_.empty:
-            return Constraints.none()
-        positions = pd.Series(np.arange(len(table)), index=table.keys.astype(str).to_numpy())
-        known = self.labels_["left_key"].isin(positions.index) & self.labels_["right_key"].isin(
-            positions.index
-        )
-        labels = self.labels_[known]
-        a = positions.loc[labels["left_key"]].to_numpy()
-        b = positions.loc[labels["right_key"]].to_numpy()
-        left, right = np.minimum(a, b), np.maximum(a, b)
-        is_match = labels["is_match"].to_numpy(dtype=bool)
-        crossing = is_match & (table.partition[left] != table.partition[right])
-        if crossing.any():
-            first = labels[crossing].iloc[0]
-            raise LabelError(
-                f"labels say records {first['left_key']!r} and {first['right_key']!r} match, "
-                f"but they lie in different '{self.partition_by}' partitions, which no group "
-                f"may cross; fix the label or drop partition_by"
-            )
-        return Constraints(left[is_match], right[is_match], left[~is_match], right[~is_match])
-
-    def _result(
-        self,
-        X: pd.DataFrame,
-        table: PreparedTable,
-        left: np.ndarray,
-        right: np.ndarray,
-        probability: np.ndarray,
-        clusters: Any,
-        seconds: dict[str, float],
-        frozen_ids: np.ndarray | None = None,
-        skipped_pairs: int = 0,
-        collapsed_records: int = 0,
-    ) -> MatchResult:
-        keys = table.keys.to_numpy()
-        match_id = keys[clusters.group]
-        if frozen_ids is not None:  # a group holding existing records keeps their match_id
-            kept = pd.Series(frozen_ids).groupby(clusters.group).first()
-            inherited = kept.reindex(clusters.group).to_numpy()
-            match_id = np.where(pd.isna(inherited), match_id, inherited)
-        frame = X.copy()
-        frame["match_id"] = table.restore_order(match_id)
-        frame["match_confidence_score"] = table.restore_order(clusters.confidence)
-        same_group = clusters.group[left] == clusters.group[right]
-        pairs = pd.DataFrame(
-            {
-                "left_key": keys[left],
-                "right_key": keys[right],
-                "probability": probability,
-                "same_group": same_group,
-            }
-        )
-        sizes = np.bincount(clusters.group, minlength=len(table))
-        group_sizes = sizes[sizes > 0]
-        summary = MatchSummary(
-            rows=len(table),
-            candidate_pairs=len(left),
-            matched_pairs=int((probability >= self.threshold_).sum()),
-            match_groups=len(group_sizes),
-            groups_with_duplicates=int((group_sizes > 1).sum()),
-            records_in_duplicate_groups=int(group_sizes[group_sizes > 1].sum()),
-            largest_group=int(group_sizes.max()),
-            skipped_pairs=skipped_pairs,
-            collapsed_records=collapsed_records,
-            notes=list(self.fellegi_sunter_.notes),
-            model=self.model_kind_,
-            seconds=seconds,
-        )
-        logger.info(
-            "matched %d rows: %d candidate pairs, %d groups with duplicates",
-            summary.rows,
-            summary.candidate_pairs,
-            summary.groups_with_duplicates,
-        )
-        return MatchResult(frame, pairs, summary)
 
     # ----------------------------------------------------------------------------- helpers
     def labeling_sets(
@@ -408,11 +199,10 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         suggest: bool = True,
     ) -> pd.DataFrame:
         """A Glue labeling file of the records the model is least sure about (see
-        :mod:`.labeling_sets`); works before ``fit`` too."""
-        from .labeling_sets import generate_labeling_sets
-
+        :mod:`.labeling_sets`); works before ``fit`` too (a copy is fitted without labels)."""
+        fitted = self if self._is_fitted() else clone(self).fit(X)
         return generate_labeling_sets(
-            self,
+            fitted.matcher,
             X,
             n_sets,
             set_size,
@@ -424,31 +214,27 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
 
     def explain(self, X: pd.DataFrame, pairs: Sequence[tuple[object, object]]) -> pd.DataFrame:
         """Per-column similarity and log-odds contribution for record pairs given by key."""
-        from .explain import explain_pairs
-
-        return explain_pairs(self, X, pairs)
+        return explain_pairs(self.matcher, X, pairs)
 
     def evaluate(self, X: pd.DataFrame, labels: pd.DataFrame, n_splits: int = 5) -> QualityReport:
-        """Cross-validated quality estimate from labels (see :mod:`.evaluation`)."""
-        from .evaluation import evaluate
-
-        return evaluate(self, X, labels, n_splits=n_splits)
+        """Cross-validated quality estimate from labels (see :mod:`.evaluation`); this
+        transform's parameters are used, fitted or not."""
+        return evaluate(self.get_settings(), X, labels, n_splits=n_splits)
 
     def save(self, path: str | Path) -> Path:
         """Write the fitted transform to a JSON file (no pickle); returns the path."""
-        from .persistence import save_transform
-
-        return save_transform(self, path)
+        return save_matcher(self.matcher, path)
 
     @classmethod
     def load(cls, path: str | Path) -> FindMatches:
         """Read a transform written by :meth:`save`."""
-        from .persistence import load_transform
+        return cls.from_matcher(load_matcher(path))
 
-        return load_transform(path)
+    def _is_fitted(self) -> bool:
+        return "matcher_" in vars(self)
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "fellegi_sunter_"):
+        if not self._is_fitted():
             raise NotFittedError(
                 "this FindMatches transform is not fitted yet; call "
                 "fit(table) first, or FindMatches.load(path)"
@@ -469,15 +255,3 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     def from_settings(cls, settings: MatchSettings) -> FindMatches:
         """An unfitted transform with these settings."""
         return cls(**settings.values())
-
-
-def _labels_by_key(labelled: LabeledPairs, keys: pd.Series) -> pd.DataFrame:
-    """Labelled pairs by primary key (as text), so they apply to any later table."""
-    text = keys.astype(str).to_numpy()
-    return pd.DataFrame(
-        {
-            "left_key": text[labelled.left],
-            "right_key": text[labelled.right],
-            "is_match": labelled.is_match.astype(bool),
-        }
-    )

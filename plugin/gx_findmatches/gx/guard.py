@@ -52,7 +52,7 @@ def ensure_registered(suite: SuiteSource, loaded: ExpectationSuite | None = None
     Raises:
         UnregisteredExpectationError: some types are unknown to GX, or missing from ``loaded``.
     """
-    declared = _declared_types(_suite_dict(suite))
+    declared = _declared_types(read_suite_dict(suite))
     unregistered = [name for name in dict.fromkeys(declared) if not _registered(name)]
     dropped: list[str] = []
     if loaded is not None:
@@ -80,7 +80,7 @@ def load_suite(path: str | os.PathLike[str]) -> ExpectationSuite:
     """
     from . import expectations as _registers_our_types  # noqa: F401
 
-    data = _suite_dict(path)
+    data = read_suite_dict(path)
     ensure_registered(data)
     suite = build_suite(data, str(path))
     ensure_registered(data, loaded=suite)
@@ -126,7 +126,7 @@ def build_suite(data: Mapping[str, Any], where: str) -> ExpectationSuite:
     return ExpectationSuite(**loaded)
 
 
-def _suite_dict(suite: SuiteSource) -> dict[str, Any]:
+def read_suite_dict(suite: SuiteSource) -> dict[str, Any]:
     """The suite JSON as a dict, or a :class:`SuiteError` saying what is wrong with the file."""
     where = _name_of(suite)
     if isinstance(suite, Mapping):
@@ -188,7 +188,7 @@ def _check_shape(data: Mapping[str, Any], where: str) -> None:
 
 
 def _check_placeholders(item: Mapping[str, Any], position: int, where: str) -> None:
-    open_ = sorted(_placeholders(item.get("kwargs") or {}))
+    open_ = sorted(placeholders_in(item.get("kwargs") or {}))
     if open_:
         raise SuiteError(
             f'suite {where}: {_which(item, position)} leaves {open_} open ("${{name}}" '
@@ -197,13 +197,13 @@ def _check_placeholders(item: Mapping[str, Any], position: int, where: str) -> N
         )
 
 
-def _placeholders(value: Any) -> set[str]:
+def placeholders_in(value: Any) -> set[str]:
     if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
         return {value[2:-1]}
     if isinstance(value, list):
-        return set().union(*(_placeholders(item) for item in value))
+        return set().union(*(placeholders_in(item) for item in value))
     if isinstance(value, dict):
-        return set().union(*(_placeholders(item) for item in value.values()))
+        return set().union(*(placeholders_in(item) for item in value.values()))
     return set()
 
 

@@ -3,7 +3,7 @@
 Each pair row carries both records' prepared compared columns (normalized once per record
 with ``prepare_column``, see :mod:`.prepared`); a Python worker compares them with
 ``compare_pairs`` and turns the agreement levels into a probability with the transform rebuilt
-from its model file (``transform_from_dict``). Column normalization depends only on each
+from its model file (``matcher_from_dict``). Column normalization depends only on each
 value, never on table-wide statistics, so a pair gets the same levels, hence the same
 probability, as in the pandas engine.
 """
@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..engine.columns import ColumnSpec
 from ..engine.comparison import PreparedColumn, compare_pairs
-from ..engine.persistence import transform_from_dict
+from ..engine.persistence import matcher_from_dict
 from .names import POS
 from .prepared import prepared_columns, prepared_names
 
@@ -31,11 +31,11 @@ PROBABILITY = "probability"
 def probability_function(
     model: dict[str, Any],
 ) -> Callable[[Sequence[PreparedColumn], np.ndarray, np.ndarray], np.ndarray]:
-    """A scorer of position pairs over prepared columns, from a transform's model dictionary.
+    """A scorer of position pairs over prepared columns, from a model dictionary.
 
-    Called once per Python task, so the transform is rebuilt once per task, not per pair.
+    Called once per Python task, so the model is rebuilt once per task, not per pair.
     """
-    transform = transform_from_dict(model)
+    matcher = matcher_from_dict(model)
 
     def probability(
         columns: Sequence[PreparedColumn], left: np.ndarray, right: np.ndarray
@@ -43,7 +43,7 @@ def probability_function(
         if len(left) == 0:
             return np.empty(0, dtype="float64")
         levels = compare_pairs(columns, left, right).levels
-        return np.asarray(transform._probability_of_levels(levels), dtype="float64")
+        return matcher.probability_of_levels(levels)
 
     return probability
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..engine.persistence import transform_to_dict
+from ..engine.matcher import Matcher
+from ..engine.persistence import matcher_to_dict
 from ..engine.timing import Timer
 from ..engine.transform import FindMatches
 from ..errors import InputError, LabelError
@@ -75,7 +76,7 @@ class SparkFindMatches:
     def __init__(self, transform: FindMatches | str | Path) -> None:
         if not isinstance(transform, FindMatches):
             transform = FindMatches.load(transform)
-        transform._check_fitted()
+        self.matcher = transform.matcher  # checks that it is fitted
         self.transform = transform
 
     @classmethod
@@ -123,40 +124,41 @@ class SparkFindMatches:
             LabelError: ``enforce_provided_labels`` and a labelled match crosses partitions.
         """
         require_dataframe(df)
-        fm = self.transform
-        fm._check_fitted()
-        fm._check_params()
+        fm = self.transform.matcher  # the current match-time parameters, checked
+        settings = fm.settings
         from pyspark.sql import functions as F
 
-        specs = fm.column_plan_.compared
-        model = transform_to_dict(fm)
+        specs = fm.column_plan.compared
+        model = matcher_to_dict(fm)
         timer = Timer()
         with timer("prepare"):
-            rows = check_spark_table(df, fm.primary_key, fm.partition_by, specs)
-            tables = record_table(df, fm.primary_key, fm.partition_by, specs)
+            rows = check_spark_table(df, settings.primary_key, settings.partition_by, specs)
+            tables = record_table(df, settings.primary_key, settings.partition_by, specs)
             records = tables.prepared
         with timer("blocking"):
-            pairs = candidate_pairs(records, specs, fm.blocking_plan_, fm.max_candidate_pairs, rows)
+            pairs = candidate_pairs(
+                records, specs, fm.blocking_plan, settings.max_candidate_pairs, rows
+            )
             count = pairs.count()
         with timer("scoring"):
             broadcast = rows <= _BROADCAST_ROWS
             scored = score_pairs(pairs, records, specs, model, broadcast).localCheckpoint(True)
         with timer("clustering"):
-            constraints = self._constraints(tables.keys)
+            constraints = self._constraints(fm, tables.keys)
             assigned = cluster_components(
-                scored, records, specs, model, fm.threshold_, constraints, rows
+                scored, records, specs, model, fm.threshold, constraints, rows
             ).localCheckpoint(eager=True)
         keys = tables.keys.select(POS, KEY)
         named = assigned.join(
             keys.select(F.col(POS).alias(GROUP), F.col(KEY).alias("match_id")), GROUP
         ).join(keys, POS)
         output = named.select(
-            F.col(KEY).alias(fm.primary_key),
+            F.col(KEY).alias(settings.primary_key),
             "match_id",
             F.col(CONFIDENCE).alias("match_confidence_score"),
         )
         columns = [user_column(c) for c in df.columns]
-        frame = df.join(output, fm.primary_key).select(
+        frame = df.join(output, settings.primary_key).select(
             *columns, "match_id", "match_confidence_score"
         )
         groups = assigned.select(POS, GROUP)
@@ -179,14 +181,13 @@ class SparkFindMatches:
         """The input plus ``match_id`` and ``match_confidence_score`` (see :meth:`match`)."""
         return self.match(df).frame
 
-    def _constraints(self, keys: DataFrame) -> PositionConstraints:
-        """Labelled pairs as positions, as ``FindMatches._constraints`` builds them."""
+    def _constraints(self, fm: Matcher, keys: DataFrame) -> PositionConstraints:
+        """Labelled pairs as positions, as ``Matcher.constraints`` builds them."""
         from pyspark.sql import functions as F
 
-        fm = self.transform
-        if not fm.enforce_provided_labels or fm.labels_.empty:
+        if not fm.settings.enforce_provided_labels or fm.labels.empty:
             return PositionConstraints.none()
-        wanted = pd.unique(pd.concat([fm.labels_["left_key"], fm.labels_["right_key"]]))
+        wanted = pd.unique(pd.concat([fm.labels["left_key"], fm.labels["right_key"]]))
         found = (
             keys.select(F.col(KEY).cast("string").alias("key"), POS, PART)
             .filter(F.col("key").isin([str(k) for k in wanted]))
@@ -194,8 +195,8 @@ class SparkFindMatches:
         )
         position = {r["key"]: int(r[POS]) for r in found}
         partition: dict[str, Any] = {r["key"]: r[PART] for r in found}
-        labels = fm.labels_[
-            fm.labels_["left_key"].isin(position) & fm.labels_["right_key"].isin(position)
+        labels = fm.labels[
+            fm.labels["left_key"].isin(position) & fm.labels["right_key"].isin(position)
         ]
         must: list[tuple[int, int]] = []
         cannot: list[tuple[int, int]] = []
@@ -208,8 +209,8 @@ class SparkFindMatches:
             if not _same_partition(partition[left_key], partition[right_key]):
                 raise LabelError(
                     f"labels say records {left_key!r} and {right_key!r} match, but they lie "
-                    f"in different '{fm.partition_by}' partitions, which no group may cross; "
-                    f"fix the label or drop partition_by"
+                    f"in different '{fm.settings.partition_by}' partitions, which no group "
+                    f"may cross; fix the label or drop partition_by"
                 )
             must.append(pair)
         return PositionConstraints(_pairs(must), _pairs(cannot))

@@ -9,10 +9,10 @@ import pandas as pd
 from great_expectations.compatibility import pydantic
 from great_expectations.datasource.fluent.interfaces import TestConnectionError
 
-from .match_asset import _FindMatchesAsset
+from .match_asset import FindMatchesAssetBase
 
 
-class FindMatchesFileAsset(_FindMatchesAsset):
+class FindMatchesFileAsset(FindMatchesAssetBase):
     """A data file, read as text the way the engine reads it, then matched.
 
     Reading every column as text (as ``gx_findmatches.read_table`` does) keeps keys and codes

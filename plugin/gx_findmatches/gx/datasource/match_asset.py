@@ -30,7 +30,7 @@ STORE_URL = "The store's SQLAlchemy URL (default: $GX_FINDMATCHES_STORE or ./fin
 INLINE_KEYS = tuple(key for key in MATCH_KEYS if key not in ("transform_name", "store_url"))
 
 
-class _FindMatchesAsset(_PandasDataAsset):
+class FindMatchesAssetBase(_PandasDataAsset):
     """A table and a transform: inline matching parameters, or a stored, trained transform.
 
     The leading underscore keeps GX from registering this base as an asset type of its own.

@@ -7,10 +7,10 @@ from typing import Literal
 import pandas as pd
 from great_expectations.compatibility import pydantic
 
-from .match_asset import _FindMatchesAsset
+from .match_asset import FindMatchesAssetBase
 
 
-class FindMatchesTableAsset(_FindMatchesAsset):
+class FindMatchesTableAsset(FindMatchesAssetBase):
     """A database table reached through a SQLAlchemy URL, read whole, then matched.
 
     FindMatches compares records with each other, so the whole table is read into pandas;
