@@ -74,7 +74,7 @@ def test_package_import_is_light() -> None:
     """``import gx_findmatches`` loads no engine library: the public names load on first use,
     so the command line can answer ``--help`` without scikit-learn or pandas."""
     code = (
-        "import sys, gx_findmatches; "
+        "import sys, gx_findmatches, gx_findmatches.errors, gx_findmatches.engine.settings; "
         "print(sorted(m for m in ('sklearn', 'pandas', 'recordlinkage') if m in sys.modules))"
     )
     result = subprocess.run(

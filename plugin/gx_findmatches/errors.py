@@ -21,7 +21,7 @@ FindMatchesError
 
 from __future__ import annotations
 
-from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "CandidatePairLimitError",
@@ -79,9 +79,35 @@ class ModelFileError(FindMatchesError, ValueError):
     """A saved transform file is missing, corrupt, or from an incompatible version."""
 
 
-class NotFittedError(FindMatchesError, _SklearnNotFittedError):
-    """The transform was used before ``fit`` (also a scikit-learn ``NotFittedError``)."""
+if TYPE_CHECKING:
+    from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
+    class NotFittedError(FindMatchesError, _SklearnNotFittedError):
+        """The transform was used before ``fit`` (also a scikit-learn ``NotFittedError``)."""
+
+    class NotTrainedError(NotFittedError):
+        """A stored transform is asked to match before its first training."""
 
 
-class NotTrainedError(NotFittedError):
-    """A stored transform is asked to match before its first training (Glue's NOT_READY)."""
+def __getattr__(name: str) -> Any:
+    """``NotFittedError`` and ``NotTrainedError``, defined on first use.
+
+    ``NotFittedError`` is also scikit-learn's, so defining it imports scikit-learn, which
+    takes seconds; the command line imports this module to catch ``FindMatchesError`` and
+    must start in well under a second, so the two classes wait until someone asks for them.
+    """
+    if name not in ("NotFittedError", "NotTrainedError"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from sklearn.exceptions import NotFittedError as sklearn_not_fitted
+
+    class NotFittedError(FindMatchesError, sklearn_not_fitted):  # type: ignore[no-redef]
+        """The transform was used before ``fit`` (also a scikit-learn ``NotFittedError``)."""
+
+    class NotTrainedError(NotFittedError):  # type: ignore[no-redef]
+        """A stored transform is asked to match before its first training (Glue's
+        NOT_READY)."""
+
+    for defined in (NotFittedError, NotTrainedError):
+        defined.__qualname__ = defined.__name__
+        globals()[defined.__name__] = defined
+    return globals()[name]
