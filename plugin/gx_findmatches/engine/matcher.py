@@ -46,8 +46,9 @@ class Matcher:
     """A fitted FindMatches model.
 
     Attributes:
-        settings: the parameters; the training ones are those it was fitted with, the
-            match-time ones (see :meth:`with_settings`) those of the next run.
+        settings: the parameters it runs with: those of the fit, or of the estimator after
+            ``set_params`` (see ``FindMatches.matcher``), or the match-time ones of a stored
+            transform (:meth:`with_settings`). Plans and models always come from the fit.
         labels: the labelled pairs by primary key as text (``left_key``, ``right_key``,
             ``is_match``), kept to enforce them on any later table.
         fit_seconds: time per fitting step (empty for a model read from a file).

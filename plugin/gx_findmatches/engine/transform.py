@@ -9,6 +9,7 @@ columns.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -93,11 +94,12 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
 
     @property
     def matcher(self) -> Matcher:
-        """The fitted model under this transform's current match-time parameters
-        (``precision_recall_tradeoff``, ``enforce_provided_labels``, ``max_candidate_pairs``
-        may change after ``fit``; the others are those it was fitted with)."""
+        """The fitted model under this transform's current parameters: as scikit-learn
+        users expect, ``set_params`` after ``fit`` applies to the next ``match`` wherever
+        the parameter is read at match time (the threshold, enforcing labels, the pair cap,
+        the key and partition columns); the plans and models stay those of ``fit``."""
         self._check_fitted()
-        return self.matcher_.with_settings(self.get_settings())
+        return dataclasses.replace(self.matcher_, settings=self.get_settings())
 
     @property
     def column_plan_(self) -> ColumnPlan:
