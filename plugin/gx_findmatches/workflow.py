@@ -123,12 +123,15 @@ class Workflow:
             frame = self.data(name)
             keys = frame[record.primary_key]
             label_pairs(table, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE)
-            merged = (
-                table
-                if replace
-                else _merge_labels(self.store.labels(name), table, record.primary_key)
-            )
-            label_pairs(merged, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE)
+
+            def check(merged: pd.DataFrame) -> None:
+                try:
+                    label_pairs(merged, record.primary_key, keys, RECOMMENDED_MAX_SET_SIZE)
+                except LabelError as error:
+                    raise LabelError(f"with the labels already stored: {error}") from error
+
+            # the store runs the check under the transform's write lock, so a concurrent
+            # import is seen, never raced
             count = self.store.import_labels(
                 run,
                 name,
@@ -136,6 +139,7 @@ class Workflow:
                 record.primary_key,
                 source,
                 replace=replace,
+                check=None if replace else check,
             )
             run.row_counts.update(labels=count)
         return count
@@ -244,17 +248,6 @@ def _params(record: TransformRecord) -> dict[str, Any]:
         "enforce_provided_labels": record.enforce_provided_labels,
         "partition_by": record.partition_by,
     }
-
-
-def _merge_labels(stored: pd.DataFrame, new: pd.DataFrame, primary_key: str) -> pd.DataFrame:
-    """Stored labels with the new rows replacing same (set, record) rows, as the store merges."""
-    if stored.empty:
-        return new
-    key = ["labeling_set_id", primary_key]
-    stored_ids = stored[key].astype(str).agg("\x1f".join, axis=1)
-    new_ids = new[key].astype(str).agg("\x1f".join, axis=1)
-    kept = stored[~stored_ids.isin(set(new_ids))]
-    return pd.concat([kept, new], ignore_index=True)
 
 
 def _describe(source: DataSource | None) -> str | None:

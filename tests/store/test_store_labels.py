@@ -140,3 +140,30 @@ def test_handle_is_bound_to_its_run(store: Store, customers: str, label_table) -
         store.import_labels(run, customers, labels, "id", "x")
     assert store.labels(customers).empty
     assert store.labels("other").empty
+
+
+def test_import_check_sees_the_labels_as_they_will_stand(
+    store: Store, customers: str, label_table
+) -> None:
+    _import(store, customers, label_table([("s1", "A", "1", "x"), ("s1", "B", "2", "y")]))
+    seen: list[pd.DataFrame] = []
+
+    def refuse(merged: pd.DataFrame) -> None:
+        seen.append(merged)
+        raise ValueError("contradiction")
+
+    new = label_table([("s1", "A", "2", "y"), ("s2", "A", "3", "z")])
+    with (
+        pytest.raises(ValueError, match="contradiction"),
+        store.task_run(customers, "IMPORT_LABELS", {}) as run,
+    ):
+        store.import_labels(run, customers, new, "id", "f", check=refuse)
+    # the stored row of (s1, 2) is replaced by the new one; (s1, 1) is kept
+    [merged] = seen
+    rows = zip(merged["labeling_set_id"], merged["id"], merged["label"], strict=True)
+    assert sorted(rows) == [
+        ("s1", "1", "A"),
+        ("s1", "2", "A"),
+        ("s2", "3", "A"),
+    ]
+    assert sorted(store.labels(customers)["label"]) == ["A", "B"]  # nothing was written

@@ -68,6 +68,22 @@ def write_labels(
     return len(rows)
 
 
+def merge_labels(stored: pd.DataFrame, new: pd.DataFrame, primary_key: str) -> pd.DataFrame:
+    """The labels after merging ``new`` into ``stored`` the way :func:`write_labels` does:
+    a new row replaces the stored row of the same labeling set and primary key value."""
+    if stored.empty:
+        return new
+    if new.empty or primary_key not in new.columns or SET_COLUMN not in new.columns:
+        return pd.concat([stored, new], ignore_index=True)
+    incoming = set(zip(new[SET_COLUMN].map(_text), new[primary_key].map(_text), strict=True))
+    replaced = [
+        key in incoming
+        for key in zip(stored[SET_COLUMN].map(_text), stored[primary_key].map(_text), strict=True)
+    ]
+    kept = stored[[not r for r in replaced]]
+    return pd.concat([kept, new], ignore_index=True)
+
+
 def read_labels(session: Session, transform_id: int, primary_key: str) -> pd.DataFrame:
     """The transform's labels as a Glue label table (see :func:`labels_frame`)."""
     rows = session.execute(

@@ -13,7 +13,7 @@ import logging
 import os
 import uuid
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from . import records
 from .connection import connect, safe_url
 from .errors import ModelNotFoundError, StoreError, TransformExistsError, TransformNotFoundError
-from .labels import read_labels, write_labels
+from .labels import merge_labels, read_labels, write_labels
 from .migrations import ensure_schema
 from .records import (
     TASK_RUN_TYPES,
@@ -242,18 +242,28 @@ class Store:
         primary_key: str,
         source: str,
         replace: bool = False,
+        check: Callable[[pd.DataFrame], object] | None = None,
     ) -> int:
         """Store every row of a Glue label table; return how many rows were stored.
 
         Merging (the default) replaces stored rows with the same labeling set and primary key
         value and keeps the rest; ``replace=True`` first deletes all the transform's labels.
-        The labels must already be validated (``engine.labels.label_pairs``).
+
+        ``check`` is called with the labels as they will stand after the import (the stored
+        ones merged with ``labels``, or ``labels`` alone when replacing) *after* the
+        transform's write lock is taken, so no other import can land between the check and
+        the write: two imports that contradict each other cannot both be stored. It refuses
+        by raising (``engine.labels.label_pairs`` is the usual check).
 
         Raises:
-            StoreError: the table is empty or lacks ``labeling_set_id``, ``label`` or the key.
+            StoreError: the table is empty, lacks ``labeling_set_id``, ``label`` or the key,
+                or holds an id or label that is too long or has control characters.
         """
         session = _work_session(handle, name)
         transform = self._transform(session, name, lock=True)
+        if check is not None:
+            stored = read_labels(session, transform.id, transform.primary_key)
+            check(labels if replace else merge_labels(stored, labels, primary_key))
         return write_labels(session, transform.id, handle.id, labels, primary_key, source, replace)
 
     def labels(self, name: str) -> pd.DataFrame:
