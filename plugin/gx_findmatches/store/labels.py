@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from .errors import StoreError
+from .names import check_ids
 from .schema import Label, LabelImport, utcnow
 
 SET_COLUMN = "labeling_set_id"
@@ -104,7 +105,8 @@ def label_rows(labels: pd.DataFrame, primary_key: str) -> tuple[list[str], list[
 
     Raises:
         StoreError: the table is empty, lacks a required column, has repeated column names,
-            or leaves a labeling set, label or primary key empty.
+            leaves a labeling set, label or primary key empty, or holds a labeling set or
+            label that is too long or has control characters.
     """
     if labels.empty:
         raise StoreError(
@@ -130,6 +132,8 @@ def label_rows(labels: pd.DataFrame, primary_key: str) -> tuple[list[str], list[
                 f"column {column!r} is empty in label row(s) {empty[:5]}; every label row "
                 f"needs a labeling set, a label and a primary key value"
             )
+    for column in GLUE_COLUMNS:
+        check_ids(table[column].map(_text), column)
     data_columns = [c for c in columns if c not in GLUE_COLUMNS]
     rows = []
     for values in table.itertuples(index=False, name=None):
