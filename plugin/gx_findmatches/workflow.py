@@ -8,6 +8,7 @@ record with the error (see :meth:`Store.task_run`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from .engine.transform import FindMatches
 from .engine.validation import check_table
 from .errors import LabelError
 from .io import read_table
-from .sources import DataSource
+from .sources import DataSource, is_database_url
 from .store import Store, TransformRecord
 
 
@@ -64,6 +65,7 @@ class Workflow:
             partition_by=partition_by,
         )
         engine._check_params()
+        source = _absolute(source)  # the transform must find its data from any folder
         frame = source.read()
         check_table(frame, primary_key, partition_by)
         plan_columns(frame, primary_key, columns, partition_by)
@@ -248,6 +250,22 @@ def _params(record: TransformRecord) -> dict[str, Any]:
         "enforce_provided_labels": record.enforce_provided_labels,
         "partition_by": record.partition_by,
     }
+
+
+def _absolute(source: DataSource) -> DataSource:
+    """The source with a relative file path (or SQLite file in a URL) made absolute."""
+    if not is_database_url(source.location):
+        return DataSource(os.path.abspath(source.location), source.table)
+    from sqlalchemy.engine import make_url
+
+    url = make_url(source.location)
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return source
+    if database.startswith("file:") or os.path.isabs(database):
+        return source
+    absolute = url.set(database=os.path.abspath(database))
+    return DataSource(absolute.render_as_string(hide_password=False), source.table)
 
 
 def _describe(source: DataSource | None) -> str | None:

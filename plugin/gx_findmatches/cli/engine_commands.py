@@ -14,7 +14,7 @@ from ..engine.transform import FindMatches
 from ..errors import DataFileError, ParameterError
 from ..io import read_table, table_format
 from ..sources import DataSource, is_database_url
-from .common import EXIT_OK, command, print_json, store_argument
+from .common import EXIT_OK, command, print_json, shown_location, store_argument
 
 
 def register(commands: Any) -> None:
@@ -169,7 +169,8 @@ def _run_match(args: argparse.Namespace) -> int:
 
 
 def _print_match(result: MatchResult, seconds: float, args: argparse.Namespace) -> None:
-    summary = {**result.summary.to_dict(), "wall_seconds": round(seconds, 3), "output": args.out}
+    output = shown_location(args.out)  # never a database password, in JSON or text
+    summary = {**result.summary.to_dict(), "wall_seconds": round(seconds, 3), "output": output}
     if args.json:
         print_json(summary)
         return
@@ -187,7 +188,7 @@ def _print_match(result: MatchResult, seconds: float, args: argparse.Namespace) 
     for note in s.notes:
         print(f"model note:           {note}")
     print(f"time:                 {seconds:.2f} s")
-    print(f"output:               {args.out or '(not written)'}")
+    print(f"output:               {output or '(not written)'}")
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
