@@ -284,3 +284,20 @@ def test_kill_9_leaves_a_run_the_next_command_reports_failed(
     assert f"pid {process.pid}" in run["error_message"] and "killed" in run["error_message"]
     _check_consistent(store_url, name, command, tmp_path)
     _again(command, store_url, name, argv, capsys)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_ctrl_c_is_one_line_exit_130_and_fails_the_run(
+    store_url: str, people: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # measured before: a full KeyboardInterrupt traceback
+    name, _, run_id, process, err = _interrupted(
+        "train", store_url, people, tmp_path, signal.SIGINT
+    )
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("interrupted (Ctrl-C)")
+    with Store(store_url) as store:
+        [run] = [r for r in store.runs(name) if r.id == run_id]
+    assert (run.status, run.error_message) == ("FAILED", "KeyboardInterrupt")
+    _check_consistent(store_url, name, "train", tmp_path)

@@ -28,7 +28,7 @@ from ..errors import FindMatchesError
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
 # "scheme://user:password@": a password in any URL a message quotes
-_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^\s/]*@")
 
 _OS_FIXES = {
     errno.ENOSPC: "the disk is full: free some space and run again",

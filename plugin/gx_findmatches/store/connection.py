@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 # "scheme://user:password@": what is left of a password in a URL SQLAlchemy cannot parse
-_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^\s/]*@")
 
 # Execution option that marks connections of the write engine; read by the ``begin`` hook.
 _WRITE = "gx_findmatches_write"

@@ -136,13 +136,18 @@ def _cannot_open(url: str, reason: str) -> str:
             f"(sqlite:///{path / 'findmatches.db'})"
         )
     if not path.parent.is_dir():
-        return (
-            f"the folder of the store file {path} does not exist ({path.parent}); create it "
-            f"or correct the path in the URL"
-        )
+        return missing_folder(path)
     return (
         f"cannot open the store file {path} ({reason}); check that the file and its folder "
         f"are readable and writable"
+    )
+
+
+def missing_folder(path: Path) -> str:
+    """The message for a SQLite store file in a folder that does not exist."""
+    return (
+        f"the folder of the store file {path} does not exist ({path.parent}); create it or "
+        f"correct the path in the URL"
     )
 
 

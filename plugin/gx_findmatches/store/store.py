@@ -31,7 +31,7 @@ from .errors import (
     TransformExistsError,
     TransformNotFoundError,
 )
-from .failures import database_errors, sqlite_path
+from .failures import database_errors, missing_folder, sqlite_path
 from .labels import merge_labels, read_labels, write_labels
 from .migrations import ensure_schema
 from .names import check_name
@@ -82,6 +82,8 @@ class Store:
         self.url = url or os.environ.get(STORE_VARIABLE) or DEFAULT_URL
         path = sqlite_path(self.url)
         if not create and path is not None and not path.exists():
+            if not path.parent.is_dir():  # a mistyped path rather than no store yet
+                raise StoreError(missing_folder(path))
             raise StoreNotFoundError(
                 f"there is no store at {safe_url(self.url)} (no file {path}); create a "
                 f"transform first (`Workflow.create_transform`, or `gx-findmatches transform "
