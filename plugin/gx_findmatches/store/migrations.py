@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, insert, inspect, select, text, update
+from sqlalchemy.engine.reflection import ObjectKind
 
 from .connection import safe_url
 from .errors import SchemaVersionError, StoreError, StoreNotFoundError
@@ -53,7 +54,6 @@ def ensure_schema(read: Engine, write: Engine, create: bool = True) -> int:
     with read.connect() as connection:
         version = _version(connection, url)
         if version == SCHEMA_VERSION:
-            _check_shape(connection, url)
             return version
     if version is None and not create:
         raise StoreNotFoundError(
@@ -77,7 +77,7 @@ def ensure_schema(read: Engine, write: Engine, create: bool = True) -> int:
             for step in range(version, SCHEMA_VERSION):
                 MIGRATIONS[step](connection)
             connection.execute(update(SchemaVersion).values(version=SCHEMA_VERSION))
-        _check_shape(connection, url)
+        _version(connection, url)  # checks the shape the creation or the upgrade left
     return SCHEMA_VERSION
 
 
@@ -108,45 +108,52 @@ def refuse_store_table(connection: Connection, table: str, described: str) -> No
 def _version(connection: Connection, url: str) -> int | None:
     """The store's schema version; ``None`` for a database with none of the store's tables.
 
+    One look at the catalogue finds which of the store's names are taken and by which
+    columns, so opening a store stays cheap.
+
     Raises:
-        StoreError: the database has some of the store's table names but is not a store, or
-            its ``schema_version`` table does not hold one version a release wrote.
+        StoreError: the database has some of the store's table names but is not a store, its
+            ``schema_version`` table does not hold one version a release wrote, or (at the
+            current version) a store table lacks a column or has one more.
     """
-    inspector = inspect(connection)
-    taken = sorted(set(STORE_TABLES) & {*inspector.get_table_names(), *inspector.get_view_names()})
-    if SchemaVersion.__tablename__ not in taken:
-        if taken:
+    found = inspect(connection).get_multi_columns(
+        filter_names=list(STORE_TABLES), kind=ObjectKind.ANY
+    )
+    tables = {table: {c["name"] for c in columns} for (_, table), columns in found.items()}
+    if SchemaVersion.__tablename__ not in tables:
+        if tables:
             raise StoreError(
                 f"the database at {url} is not a gx-findmatches store, yet it has table(s) "
-                f"{', '.join(taken)} that a store would use (and no schema_version table): "
-                f"refusing to write into it; point the store at another database (a new "
-                f"SQLite file, or an empty PostgreSQL database or schema)"
+                f"{', '.join(sorted(tables))} that a store would use (and no schema_version "
+                f"table): refusing to write into it; point the store at another database (a "
+                f"new SQLite file, or an empty PostgreSQL database or schema)"
             )
         return None
-    columns = {c["name"] for c in inspector.get_columns(SchemaVersion.__tablename__)}
-    rows = [] if columns != {"version"} else list(connection.scalars(select(SchemaVersion.version)))
+    columns = tables[SchemaVersion.__tablename__]
+    shaped = columns == {"version"}
+    rows = list(connection.scalars(select(SchemaVersion.version))) if shaped else []
     if len(rows) != 1 or not isinstance(rows[0], int) or rows[0] < 1:
-        found = f"the rows {rows}" if columns == {"version"} else f"the columns {sorted(columns)}"
+        held = f"the rows {rows}" if shaped else f"the columns {sorted(columns)}"
         raise StoreError(
-            f"the database at {url} has a schema_version table with {found}, where a "
+            f"the database at {url} has a schema_version table with {held}, where a "
             f"gx-findmatches store has one row holding a version from 1 to {SCHEMA_VERSION}: "
             f"it is not a store, or its schema_version was altered; point the store at "
             f"another database, or restore the version the store was written with"
         )
-    return rows[0]
+    if rows[0] == SCHEMA_VERSION:
+        _check_shape(tables, url)
+    return int(rows[0])
 
 
-def _check_shape(connection: Connection, url: str) -> None:
+def _check_shape(tables: dict[str, set[str]], url: str) -> None:
     """Refuse a database whose store tables lack columns this release writes, or have others.
 
     Raises:
         StoreError: naming the first table that differs.
     """
-    found = inspect(connection).get_multi_columns(filter_names=list(STORE_TABLES))
-    actual = {table: {c["name"] for c in columns} for (_, table), columns in found.items()}
     for name, table in Base.metadata.tables.items():
         expected = {column.name for column in table.columns}
-        have = actual.get(name, set())
+        have = tables.get(name, set())
         if have != expected:
             missing, extra = sorted(expected - have), sorted(have - expected)
             raise StoreError(
