@@ -117,6 +117,13 @@ def database_errors(url: str) -> Iterator[None]:
         raise StoreError(message) from error
 
 
+def one_line(error: BaseException) -> str:
+    """An error for a run's record or a log line: its cause in words when it is a database's
+    (without naming which database), else its type and message; on one line."""
+    described = describe_failure(error) if isinstance(error, Exception) else None
+    return " ".join((described or f"{type(error).__name__}: {error}").split())
+
+
 def _reason(error: DBAPIError) -> str:
     """The driver's own message on one line, without SQLAlchemy's link and SQL echo."""
     text = str(error.orig) if error.orig is not None else str(error)

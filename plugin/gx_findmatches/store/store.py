@@ -31,7 +31,7 @@ from .errors import (
     TransformExistsError,
     TransformNotFoundError,
 )
-from .failures import database_errors, missing_folder, sqlite_path
+from .failures import database_errors, missing_folder, one_line, sqlite_path
 from .labels import merge_labels, read_labels, write_labels
 from .migrations import ensure_schema
 from .names import check_name
@@ -243,14 +243,15 @@ class Store:
     ) -> None:
         try:
             work.rollback()
-        except Exception:  # the connection may be gone; the database rolls back on its own
-            logger.warning("rolling back task run %s failed", run_id, exc_info=True)
+        except Exception as failure:  # the connection may be gone: the database rolls back
+            logger.warning("rolling back task run %s failed: %s", run_id, one_line(failure))
+        # the error may come from another database than the store's (an output): no URL
+        message = one_line(error) if str(error) else type(error).__name__
         try:
             with self._writing() as session:
-                message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
                 session.execute(finish_run(run_id, "FAILED", row_counts or None, message))
-        except Exception:  # keep the run's own error the one that propagates
-            logger.warning("marking task run %s FAILED failed", run_id, exc_info=True)
+        except Exception as failure:  # keep the run's own error the one that propagates
+            logger.warning("marking task run %s FAILED failed: %s", run_id, one_line(failure))
 
     def fail_stale_runs(self) -> list[str]:
         """Mark FAILED the RUNNING runs of this host whose process is gone; return their ids.
