@@ -81,14 +81,19 @@ class DataSource:
 
         Raises:
             DataFileError: the SQL table exists and ``replace`` is not set.
+            StoreError: the table is one of a gx-findmatches store's own tables.
         """
         if not is_database_url(self.location):
             write_table(frame, Path(self.location))
             return
         import sqlalchemy as sa
 
+        from .store.migrations import refuse_store_table
+
         engine = _engine(self.location)
         try:
+            with engine.connect() as connection:  # never over a gx-findmatches store's tables
+                refuse_store_table(connection, self.table or "", self.describe())
             exists = sa.inspect(engine).has_table(self.table or "")
             if exists and not replace:
                 raise DataFileError(

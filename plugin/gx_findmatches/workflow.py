@@ -12,6 +12,7 @@ the store themselves.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from .engine.transform import FindMatches
 from .engine.validation import check_table
 from .errors import LabelError, NotTrainedError
 from .io import read_table
-from .sources import DataSource
+from .sources import DataSource, is_database_url
 from .store import Store, TransformRecord
 
 
@@ -68,6 +69,7 @@ class Workflow:
                 the data is read).
         """
         chosen = transform_settings(primary_key, **settings)
+        source = _absolute(source)  # the transform must find its data from any folder
         frame = source.read()
         check_table(frame, primary_key, chosen.partition_by)
         plan_columns(frame, primary_key, chosen.columns, chosen.partition_by)
@@ -121,12 +123,15 @@ class Workflow:
             frame = self.data(name)
             keys = frame[record.primary_key]
             label_pairs(table, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE)
-            merged = (
-                table
-                if replace
-                else _merge_labels(self.store.labels(name), table, record.primary_key)
-            )
-            label_pairs(merged, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE)
+
+            def check(merged: pd.DataFrame) -> None:
+                try:
+                    label_pairs(merged, record.primary_key, keys, RECOMMENDED_MAX_SET_SIZE)
+                except LabelError as error:
+                    raise LabelError(f"with the labels already stored: {error}") from error
+
+            # the store runs the check under the transform's write lock, so a concurrent
+            # import is seen, never raced
             count = self.store.import_labels(
                 run,
                 name,
@@ -134,6 +139,7 @@ class Workflow:
                 record.primary_key,
                 source,
                 replace=replace,
+                check=None if replace else check,
             )
             run.row_counts.update(labels=count)
         return count
@@ -286,15 +292,20 @@ def _settings(record: TransformRecord) -> MatchSettings:
     return MatchSettings(**{p.name: getattr(record, p.name) for p in TRANSFORM_PARAMETERS})
 
 
-def _merge_labels(stored: pd.DataFrame, new: pd.DataFrame, primary_key: str) -> pd.DataFrame:
-    """Stored labels with the new rows replacing same (set, record) rows, as the store merges."""
-    if stored.empty:
-        return new
-    key = ["labeling_set_id", primary_key]
-    stored_ids = stored[key].astype(str).agg("\x1f".join, axis=1)
-    new_ids = new[key].astype(str).agg("\x1f".join, axis=1)
-    kept = stored[~stored_ids.isin(set(new_ids))]
-    return pd.concat([kept, new], ignore_index=True)
+def _absolute(source: DataSource) -> DataSource:
+    """The source with a relative file path (or SQLite file in a URL) made absolute."""
+    if not is_database_url(source.location):
+        return DataSource(os.path.abspath(source.location), source.table)
+    from sqlalchemy.engine import make_url
+
+    url = make_url(source.location)
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return source
+    if database.startswith("file:") or os.path.isabs(database):
+        return source
+    absolute = url.set(database=os.path.abspath(database))
+    return DataSource(absolute.render_as_string(hide_password=False), source.table)
 
 
 def _describe(source: DataSource | None) -> str | None:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from gx_findmatches.store import ModelNotFoundError, Store, StoreError, TransformNotFoundError
+from sqlalchemy import create_engine, text
 
 
 def _train(store: Store, name: str, model: dict) -> int:
@@ -137,3 +142,75 @@ def test_failed_evaluation_is_not_in_the_history(store: Store, customers: str) -
         store.save_evaluation(run, customers, None, {"f1": 1.0}, 4)
         raise RuntimeError("late failure")
     assert store.evaluations(customers) == []
+
+
+# ---- runs whose process died stay RUNNING no longer (issue 10, item 12) -------------------
+def _dead_pid() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def _set(store_url: str, run_id: str, **values: object) -> None:
+    engine = create_engine(store_url)
+    try:
+        with engine.begin() as connection:
+            for column, value in values.items():
+                connection.execute(
+                    text(f"UPDATE task_runs SET {column} = :value WHERE id = :id"),
+                    {"value": value, "id": run_id},
+                )
+    finally:
+        engine.dispose()
+
+
+def _left_running(store: Store, name: str) -> str:
+    """A run left RUNNING, as a killed process leaves it (its work never committed)."""
+    with pytest.raises(KeyboardInterrupt), store.task_run(name, "TRAINING", {}) as run:
+        raise KeyboardInterrupt
+    return run.id
+
+
+def test_a_run_whose_process_died_is_failed_when_the_store_opens(
+    store: Store, store_url: str, customers: str
+) -> None:
+    run_id = _left_running(store, customers)
+    pid = _dead_pid()
+    _set(store_url, run_id, status="RUNNING", ended_at=None, error_message=None, pid=pid)
+    assert store.runs(customers)[0].status == "RUNNING"
+    with Store(store_url) as reopened:
+        [run] = reopened.runs(customers)
+    assert run.status == "FAILED" and run.ended_at is not None
+    assert f"pid {pid} on this host" in (run.error_message or "")
+    assert "killed or crashed" in (run.error_message or "")
+
+
+def test_runs_of_live_processes_and_other_hosts_stay_running(
+    store: Store, store_url: str, customers: str
+) -> None:
+    alive = _left_running(store, customers)
+    _set(store_url, alive, status="RUNNING", pid=os.getpid())  # this very process
+    elsewhere = _left_running(store, customers)
+    _set(store_url, elsewhere, status="RUNNING", pid=_dead_pid(), host="another-host")
+    before_2 = _left_running(store, customers)  # recorded before schema version 2
+    _set(store_url, before_2, status="RUNNING", pid=None, host=None)
+    with Store(store_url) as reopened:
+        statuses = {run.id: run.status for run in reopened.runs(customers)}
+    assert statuses == {alive: "RUNNING", elsewhere: "RUNNING", before_2: "RUNNING"}
+
+
+def test_a_reused_process_id_does_not_keep_a_dead_run_running(
+    store: Store, store_url: str, customers: str
+) -> None:
+    # the run's pid now belongs to a process started long after the run: another process
+    run_id = _left_running(store, customers)
+    _set(
+        store_url,
+        run_id,
+        status="RUNNING",
+        pid=os.getpid(),
+        started_at=datetime.now(timezone.utc) - timedelta(days=365 * 30),
+    )
+    with Store(store_url) as reopened:
+        assert reopened.runs(customers)[0].status == "FAILED"

@@ -124,3 +124,34 @@ def test_delete_cascades_to_everything(store: Store, store_url: str, label_table
     assert store.latest_model("gone") is None
     assert store.runs("gone") == []
     assert store.evaluations("gone") == []
+
+
+# ---- names are checked the same on every database (issue 10, item 17) ---------------------
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "is empty"),
+        ("   ", "is empty"),
+        ("x" * 256, "has 256 characters; use at most 255"),
+        ("x" * 100_000, "has 100,000 characters"),
+        ("two\nlines", "U\\+000A at position 3"),
+        ("red\x1b[31mname", "U\\+001B at position 3"),
+        ("tab\there", "U\\+0009"),
+        ("bidi\u202eeman", "U\\+202E"),
+        (" padded", "starts or ends with spaces"),
+    ],
+    ids=["empty", "blank", "256-chars", "100k-chars", "newline", "ansi", "tab", "bidi", "spaces"],
+)
+def test_unusable_names_are_refused_alike_on_every_database(
+    store: Store, name: str, message: str
+) -> None:
+    # measured before: SQLite stored them all; PostgreSQL failed on >255 with a DataError
+    with pytest.raises(StoreError, match=message):
+        store.create_transform(name, "a.csv", "id")
+    assert store.list_transforms() == []
+
+
+def test_the_longest_name_and_unicode_names_are_kept(store: Store) -> None:
+    for name in ("x" * 255, "Kunden Zürich", "顧客", "people-2024_v2.1"):
+        assert store.create_transform(name, "a.csv", "id").name == name
+    assert len(store.list_transforms()) == 4

@@ -1,9 +1,9 @@
 """The ``gx-findmatches`` command line: a thin shell over the public API.
 
-Exit codes: 0 success, 1 a check failed, 2 bad input or parameters (any
-``FindMatchesError``; the message names the problem and the fix, in command-line words (see
-:mod:`.hints`), and no output is written).
-Progress goes to stderr, results to stdout, so ``--json`` output can be piped.
+Exit codes: 0 success, 1 a check failed, 2 an expected failure: bad input or parameters, an
+unreachable or read-only database, a full disk... (one line ``error: <what>; <fix>``, see
+``failures``, in command-line words, see ``hints``; no output is written), 130 Ctrl-C, 143
+SIGTERM. Progress goes to stderr, results to stdout, so ``--json`` output can be piped.
 """
 
 from __future__ import annotations
@@ -11,16 +11,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from ..engine.progress import show_progress
-from ..errors import FindMatchesError
 from . import engine_commands, validate_command, workflow_commands
 from .common import EXIT_BAD_INPUT
+from .failures import Stopped, describe, hide_passwords, stopped_message, stopping_on_signals
 from .hints import for_command_line
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `cat big | head`
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,10 +35,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # log lines go above the bars instead of through them
         redirect = logging_redirect_tqdm([logging.getLogger("gx_findmatches")])
-        with show_progress(bars), redirect if bars else contextlib.nullcontext():
+        with (
+            stopping_on_signals(),
+            show_progress(bars),
+            redirect if bars else contextlib.nullcontext(),
+        ):
             return int(args.run(args))
-    except FindMatchesError as error:
-        print(f"error: {for_command_line(str(error), args)}", file=sys.stderr)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except (KeyboardInterrupt, Stopped) as stop:
+        message, code = stopped_message(stop)
+        print(message, file=sys.stderr)
+        return code
+    except Exception as error:
+        described = describe(error)
+        if described is None:
+            raise  # a bug: keep the traceback so it can be reported
+        print(f"error: {hide_passwords(for_command_line(described, args))}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

@@ -9,11 +9,13 @@ import os
 from typing import Any
 
 from ..engine.settings import TRANSFORM_PARAMETERS, Parameter
+from .failures import hide_passwords
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 STORE_VARIABLE = "GX_FINDMATCHES_STORE"
+DEFAULT_STORE = "sqlite:///findmatches.db"
 
 
 def command(commands: Any, name: str, summary: str, example: str) -> argparse.ArgumentParser:
@@ -32,7 +34,7 @@ def store_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store",
         default=os.environ.get(STORE_VARIABLE),
-        help=f"store URL (default: ${STORE_VARIABLE}, else sqlite:///findmatches.db)",
+        help=f"store URL (default: ${STORE_VARIABLE}, else {DEFAULT_STORE})",
     )
 
 
@@ -87,3 +89,23 @@ def _names(text: str) -> list[str] | None:
 def print_json(value: Any) -> None:
     """One JSON object on one line, for scripts."""
     print(json.dumps(value, default=str))
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (newlines, the ESC of ANSI
+    sequences) shown as escapes instead of acting on the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def shown_location(location: str | None) -> str | None:
+    """A file path or database URL for printing: the URL's password hidden."""
+    if location is None or "://" not in location:
+        return location
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: hide what looks like a password
+        return hide_passwords(location)

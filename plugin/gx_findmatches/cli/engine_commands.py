@@ -22,6 +22,7 @@ from .common import (
     print_json,
     settings_arguments,
     settings_from_args,
+    shown_location,
     store_argument,
 )
 
@@ -168,7 +169,8 @@ def _run_match(args: argparse.Namespace) -> int:
 
 
 def _print_match(result: MatchResult, seconds: float, args: argparse.Namespace) -> None:
-    summary = {**result.summary.to_dict(), "wall_seconds": round(seconds, 3), "output": args.out}
+    output = shown_location(args.out)  # never a database password, in JSON or text
+    summary = {**result.summary.to_dict(), "wall_seconds": round(seconds, 3), "output": output}
     if args.json:
         print_json(summary)
         return
@@ -186,7 +188,7 @@ def _print_match(result: MatchResult, seconds: float, args: argparse.Namespace) 
     for note in s.notes:
         print(f"model note:           {note}")
     print(f"time:                 {seconds:.2f} s")
-    print(f"output:               {args.out or '(not written)'}")
+    print(f"output:               {output or '(not written)'}")
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:

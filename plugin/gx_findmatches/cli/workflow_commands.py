@@ -4,27 +4,42 @@
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import asdict
 from typing import Any
 
 from ..io import check_table_output, write_table
 from ..sources import DataSource
 from .common import (
+    DEFAULT_STORE,
     EXIT_OK,
+    STORE_VARIABLE,
     command,
     print_json,
+    printable,
     settings_arguments,
     settings_from_args,
+    shown_location,
     store_argument,
 )
 
 
-def workflow(args: argparse.Namespace) -> Any:
-    """The workflow over the store the arguments name (imported late: SQLAlchemy is slow)."""
-    from ..store import Store
+def workflow(args: argparse.Namespace, create: bool = False) -> Any:
+    """The workflow over the store the arguments name (imported late: SQLAlchemy is slow).
+
+    Only ``transform create`` creates a store; every other command refuses to conjure an empty
+    one (a ``findmatches.db`` in whatever folder it ran in) and says there is none.
+    """
+    from ..store import Store, StoreError, StoreNotFoundError
     from ..workflow import Workflow
 
-    return Workflow(Store(args.store))
+    try:
+        return Workflow(Store(args.store, create=create))
+    except StoreNotFoundError:
+        raise
+    except StoreError as error:
+        hint = f"(the store URL comes from --store, else ${STORE_VARIABLE}, else {DEFAULT_STORE})"
+        raise type(error)(f"{error} {hint}") from error
 
 
 def register(commands: Any) -> None:
@@ -158,26 +173,33 @@ def _name(parser: argparse.ArgumentParser, required: bool = True) -> None:
 
 
 def _create(args: argparse.Namespace) -> int:
-    record = workflow(args).create_transform(
+    record = workflow(args, create=True).create_transform(
         args.name, DataSource(args.data, args.table), **settings_from_args(args)
     )
-    _emit(asdict(record), args, f"created transform {record.name!r} ({record.status})")
+    _emit(_shown(asdict(record)), args, f"created transform {record.name!r} ({record.status})")
     return EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:
-    records = [asdict(r) for r in workflow(args).store.list_transforms()]
+    from ..store import StoreNotFoundError
+
+    try:
+        records = [_shown(asdict(r)) for r in workflow(args).store.list_transforms()]
+    except StoreNotFoundError:  # no store yet: no transforms, and no store is created
+        records = []
     if args.json:
         print_json(records)
-    for record in [] if args.json else records:
-        print(f"{record['name']:<24}{record['status']:<10}{record['data_source']}")
+        return EXIT_OK
+    for record in records:
+        source = DataSource.from_reference(record["data_source"]).describe()
+        print(f"{printable(record['name']):<24}  {record['status']:<10}  {source}")
     return EXIT_OK
 
 
 def _show(args: argparse.Namespace) -> int:
     flow = workflow(args)
     details = {
-        "transform": asdict(flow.store.get_transform(args.name)),
+        "transform": _shown(asdict(flow.store.get_transform(args.name))),
         "labelled_records": len(flow.store.labelled_keys(args.name)),
         "model_version": (flow.store.latest_model(args.name) or (None,))[0],
         "evaluations": [asdict(e) for e in flow.store.evaluations(args.name)],
@@ -187,7 +209,9 @@ def _show(args: argparse.Namespace) -> int:
         print_json(details)
         return EXIT_OK
     for key, value in details["transform"].items():
-        print(f"{key:<26}{value}")
+        if key == "data_source":
+            value = DataSource.from_reference(value).describe()
+        print(f"{key:<26}{printable(str(value))}")
     print(f"{'labelled records':<26}{details['labelled_records']}")
     print(f"{'model version':<26}{details['model_version']}")
     previous: dict[str, float] | None = None
@@ -273,15 +297,28 @@ def _incremental(args: argparse.Namespace) -> int:
 
 
 def _runs(args: argparse.Namespace) -> int:
-    runs = [asdict(r) for r in workflow(args).store.runs(args.name, limit=args.limit)]
+    from ..store import StoreNotFoundError
+
+    try:
+        runs = workflow(args).store.runs(args.name, limit=args.limit)
+    except StoreNotFoundError:
+        if args.name is not None:
+            raise
+        runs = []  # no store yet: no runs, and no store is created
     if args.json:
-        print_json(runs)
+        print_json([asdict(run) for run in runs])
         return EXIT_OK
     for run in runs:
-        print(
-            f"{run['started_at']!s:<28}{run['type']:<26}{run['status']:<11}"
-            f"{run['row_counts'] or ''} {run['error_message'] or ''}"
-        )
+        counts = " ".join(f"{key}={value}" for key, value in (run.row_counts or {}).items())
+        columns = [
+            f"{run.started_at:%Y-%m-%d %H:%M:%S}",
+            *([] if args.name else [f"{printable(run.transform):<20}"]),
+            f"{run.type:<24}",
+            f"{run.status:<9}",
+            counts,
+            printable(run.error_message or ""),
+        ]
+        print("  ".join(columns).rstrip())
     return EXIT_OK
 
 
@@ -315,6 +352,13 @@ def _as_key(text: str, ids: Any) -> Any:
         if str(value) == text:
             return value
     return text
+
+
+def _shown(record: dict[str, Any]) -> dict[str, Any]:
+    """A transform record for printing: no password of its data source's URL."""
+    source = DataSource.from_reference(record["data_source"])
+    shown = {"location": shown_location(source.location), "table": source.table}
+    return {**record, "data_source": json.dumps(shown)}
 
 
 def _emit(data: dict[str, Any], args: argparse.Namespace, text: str) -> None:

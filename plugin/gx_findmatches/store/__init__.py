@@ -15,6 +15,7 @@ from .errors import (
     ModelNotFoundError,
     SchemaVersionError,
     StoreError,
+    StoreNotFoundError,
     TransformExistsError,
     TransformNotFoundError,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "SchemaVersionError",
     "Store",
     "StoreError",
+    "StoreNotFoundError",
     "TaskRunRecord",
     "TaskRunStatus",
     "TaskRunType",

@@ -14,10 +14,14 @@ several tables sees one snapshot.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+# "scheme://user:password@": what is left of a password in a URL SQLAlchemy cannot parse
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^\s/]*@")
 
 # Execution option that marks connections of the write engine; read by the ``begin`` hook.
 _WRITE = "gx_findmatches_write"
@@ -43,8 +47,8 @@ def safe_url(url: str) -> str:
     """The URL with any password hidden, for messages and ``repr``."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is shown as given: it holds no usable secret
-        return url
+    except Exception:  # unparsable: hide anything between "user:" and "@" all the same
+        return _PASSWORD.sub(r"\1***@", url)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:

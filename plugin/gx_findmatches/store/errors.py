@@ -6,6 +6,7 @@ FindMatchesError
     ├── TransformNotFoundError   no transform of that name (also a LookupError)
     ├── TransformExistsError     a transform of that name already exists
     ├── ModelNotFoundError       no model of that version (also a LookupError)
+    ├── StoreNotFoundError       no store in that database yet (also a LookupError)
     └── SchemaVersionError       the database was written by a newer gx-findmatches
 ```
 
@@ -20,6 +21,7 @@ __all__ = [
     "ModelNotFoundError",
     "SchemaVersionError",
     "StoreError",
+    "StoreNotFoundError",
     "TransformExistsError",
     "TransformNotFoundError",
 ]
@@ -39,6 +41,10 @@ class TransformExistsError(StoreError):
 
 class ModelNotFoundError(StoreError, LookupError):
     """The transform has no trained model of the requested version."""
+
+
+class StoreNotFoundError(StoreError, LookupError):
+    """The database holds no store yet, and the store was opened with ``create=False``."""
 
 
 class SchemaVersionError(StoreError):

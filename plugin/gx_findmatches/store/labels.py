@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from .errors import StoreError
+from .names import check_ids
 from .schema import Label, LabelImport, utcnow
 
 SET_COLUMN = "labeling_set_id"
@@ -68,6 +69,22 @@ def write_labels(
     return len(rows)
 
 
+def merge_labels(stored: pd.DataFrame, new: pd.DataFrame, primary_key: str) -> pd.DataFrame:
+    """The labels after merging ``new`` into ``stored`` the way :func:`write_labels` does:
+    a new row replaces the stored row of the same labeling set and primary key value."""
+    if stored.empty:
+        return new
+    if new.empty or primary_key not in new.columns or SET_COLUMN not in new.columns:
+        return pd.concat([stored, new], ignore_index=True)
+    incoming = set(zip(new[SET_COLUMN].map(_text), new[primary_key].map(_text), strict=True))
+    replaced = [
+        key in incoming
+        for key in zip(stored[SET_COLUMN].map(_text), stored[primary_key].map(_text), strict=True)
+    ]
+    kept = stored[[not r for r in replaced]]
+    return pd.concat([kept, new], ignore_index=True)
+
+
 def read_labels(session: Session, transform_id: int, primary_key: str) -> pd.DataFrame:
     """The transform's labels as a Glue label table (see :func:`labels_frame`)."""
     rows = session.execute(
@@ -88,7 +105,8 @@ def label_rows(labels: pd.DataFrame, primary_key: str) -> tuple[list[str], list[
 
     Raises:
         StoreError: the table is empty, lacks a required column, has repeated column names,
-            or leaves a labeling set, label or primary key empty.
+            leaves a labeling set, label or primary key empty, or holds a labeling set or
+            label that is too long or has control characters.
     """
     if labels.empty:
         raise StoreError(
@@ -113,6 +131,8 @@ def label_rows(labels: pd.DataFrame, primary_key: str) -> tuple[list[str], list[
                 f"column {column!r} is empty in label row(s) {empty[:5]}; every label row "
                 f"needs a labeling set, a label and a primary key value"
             )
+    for column in GLUE_COLUMNS:
+        check_ids(table[column].map(_text), column)
     data_columns = [c for c in columns if c not in GLUE_COLUMNS]
     rows = []
     for values in table.itertuples(index=False, name=None):

@@ -77,6 +77,8 @@ class TaskRunRecord:
     parameters: dict[str, Any]
     row_counts: dict[str, Any] | None
     error_message: str | None
+    host: str | None = None  # where the run ran, and its process id (None before version 2)
+    pid: int | None = None
 
 
 @dataclass(frozen=True)

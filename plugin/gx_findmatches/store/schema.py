@@ -35,7 +35,7 @@ from ..engine.settings import TRANSFORM_PARAMETERS
 from . import records
 from .records import TASK_RUN_STATUSES, TASK_RUN_TYPES, TRANSFORM_STATUSES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def utcnow() -> datetime:
@@ -151,6 +151,10 @@ class TaskRun(Base):
     parameters: Mapped[Any] = mapped_column(JSONText)
     row_counts: Mapped[Any] = mapped_column(JSONText, nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the process running the run (schema version 2): a RUNNING run whose process is gone
+    # from this host was killed, and the next store opened on the host marks it FAILED
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     def to_record(self, transform: str) -> records.TaskRunRecord:
         """A detached snapshot of this row; ``transform`` is the transform's name."""
@@ -164,6 +168,8 @@ class TaskRun(Base):
             parameters=self.parameters,
             row_counts=self.row_counts,
             error_message=self.error_message,
+            host=self.host,
+            pid=self.pid,
         )
 
 

@@ -13,21 +13,29 @@ import logging
 import os
 import uuid
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..engine.settings import transform_settings
 from . import records
 from .connection import connect, safe_url
-from .errors import ModelNotFoundError, StoreError, TransformExistsError, TransformNotFoundError
-from .labels import read_labels, write_labels
+from .errors import (
+    ModelNotFoundError,
+    StoreError,
+    StoreNotFoundError,
+    TransformExistsError,
+    TransformNotFoundError,
+)
+from .failures import database_errors, missing_folder, one_line, sqlite_path
+from .labels import merge_labels, read_labels, write_labels
 from .migrations import ensure_schema
+from .names import check_name
 from .records import (
     TASK_RUN_TYPES,
     TRANSFORM_STATUSES,
@@ -36,6 +44,7 @@ from .records import (
     TaskRunRecord,
     TransformRecord,
 )
+from .runs import fail_runs, finish_run, stale_runs, start_run
 from .schema import EvaluationMetrics, Label, Model, TaskRun, Transform, utcnow
 
 logger = logging.getLogger(__name__)
@@ -47,24 +56,48 @@ DEFAULT_URL = "sqlite:///findmatches.db"
 class Store:
     """A FindMatches store over one SQL database.
 
+    Opening a store also marks FAILED the runs of this host left RUNNING by a process that
+    is gone (killed by ``kill -9``, the out-of-memory killer, a reboot).
+
     Args:
         url: a SQLAlchemy URL; default ``$GX_FINDMATCHES_STORE``, else
             ``sqlite:///findmatches.db`` in the working directory.
         busy_timeout: seconds a SQLite writer waits for another process to finish writing
             before its run fails.
+        create: create the store's tables in a database that has none (and, for SQLite, the
+            file); when false such a database raises :class:`StoreNotFoundError` untouched,
+            which is what commands that only read want.
 
     Raises:
+        StoreError: the database cannot be reached or opened (the message says why and how
+            to fix it), or it is not a gx-findmatches store (foreign tables of the same
+            names, a damaged schema version).
+        StoreNotFoundError: ``create`` is false and there is no store yet.
         SchemaVersionError: the database was written by a newer gx-findmatches.
     """
 
-    def __init__(self, url: str | None = None, *, busy_timeout: float = 30.0) -> None:
+    def __init__(
+        self, url: str | None = None, *, busy_timeout: float = 30.0, create: bool = True
+    ) -> None:
         self.url = url or os.environ.get(STORE_VARIABLE) or DEFAULT_URL
-        self._read, self._write = connect(self.url, busy_timeout)
+        path = sqlite_path(self.url)
+        if not create and path is not None and not path.exists():
+            if not path.parent.is_dir():  # a mistyped path rather than no store yet
+                raise StoreError(missing_folder(path))
+            raise StoreNotFoundError(
+                f"there is no store at {safe_url(self.url)} (no file {path}); create a "
+                f"transform first (`Workflow.create_transform`, or `gx-findmatches transform "
+                f"create`), or point at an existing store"
+            )
+        with database_errors(self.url):
+            self._read, self._write = connect(self.url, busy_timeout)
         # a store dropped without close() still closes its connections, rather than leaving
         # them to the garbage collector (which warns about, and may not close, open sockets)
         self._finalizer = weakref.finalize(self, _dispose, self._read, self._write)
         try:
-            ensure_schema(self._read, self._write)
+            with database_errors(self.url):
+                ensure_schema(self._read, self._write, create=create)
+            self.fail_stale_runs()
         except BaseException:
             self.close()
             raise
@@ -99,7 +132,10 @@ class Store:
         Raises:
             ParameterError: an unknown parameter, or a value out of its bounds.
             TransformExistsError: the name is taken.
+            StoreError: the name is empty, longer than 255 characters, or holds control or
+                invisible characters.
         """
+        check_name(name)
         values = transform_settings(primary_key, **settings).transform_values()
         now = utcnow()
         transform = Transform(
@@ -182,23 +218,15 @@ class Store:
         run_id = str(uuid.uuid4())
         with self._writing() as session:
             transform = self._transform(session, name)
-            session.add(
-                TaskRun(
-                    id=run_id,
-                    transform_id=transform.id,
-                    type=run_type,
-                    status="RUNNING",
-                    started_at=utcnow(),
-                    parameters=dict(parameters),
-                )
-            )
+            session.add(start_run(run_id, transform.id, run_type, parameters))
         work = Session(self._write, expire_on_commit=False)
         handle = RunHandle(id=run_id, transform=name, type=run_type, session=work)
         try:
             yield handle
             handle.active = False
-            work.execute(_finish(run_id, "SUCCEEDED", row_counts=dict(handle.row_counts)))
-            work.commit()
+            with database_errors(self.url):
+                work.execute(finish_run(run_id, "SUCCEEDED", row_counts=dict(handle.row_counts)))
+                work.commit()
         except BaseException as error:
             handle.active = False
             self._fail(work, run_id, handle.row_counts, error)
@@ -212,14 +240,39 @@ class Store:
     ) -> None:
         try:
             work.rollback()
-        except Exception:  # the connection may be gone; the database rolls back on its own
-            logger.warning("rolling back task run %s failed", run_id, exc_info=True)
+        except Exception as failure:  # the connection may be gone: the database rolls back
+            logger.warning("rolling back task run %s failed: %s", run_id, one_line(failure))
+        # the error may come from another database than the store's (an output): no URL
+        message = one_line(error) if str(error) else type(error).__name__
         try:
             with self._writing() as session:
-                message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-                session.execute(_finish(run_id, "FAILED", row_counts or None, message))
-        except Exception:  # keep the run's own error the one that propagates
-            logger.warning("marking task run %s FAILED failed", run_id, exc_info=True)
+                session.execute(finish_run(run_id, "FAILED", row_counts or None, message))
+        except Exception as failure:  # keep the run's own error the one that propagates
+            logger.warning("marking task run %s FAILED failed: %s", run_id, one_line(failure))
+
+    def fail_stale_runs(self) -> list[str]:
+        """Mark FAILED the RUNNING runs of this host whose process is gone; return their ids.
+
+        Called when the store opens. Runs of other hosts are left alone (a process id means
+        nothing there), and so are runs recorded before schema version 2 (no process id). A
+        store it cannot write to (read-only) keeps them RUNNING, with a warning.
+        """
+        with self._reading() as session:
+            stale = stale_runs(session)
+        if not stale:
+            return []
+        try:
+            with self._writing() as session:
+                fail_runs(session, stale)
+        except StoreError as error:
+            logger.warning("cannot mark %d interrupted run(s) FAILED: %s", len(stale), error)
+            return []
+        logger.warning(
+            "marked %d interrupted run(s) FAILED (their process is gone): %s",
+            len(stale),
+            ", ".join(stale),
+        )
+        return list(stale)
 
     def runs(self, name: str | None = None, limit: int = 50) -> list[TaskRunRecord]:
         """The latest task runs, newest first, of one transform or of all."""
@@ -239,18 +292,28 @@ class Store:
         primary_key: str,
         source: str,
         replace: bool = False,
+        check: Callable[[pd.DataFrame], object] | None = None,
     ) -> int:
         """Store every row of a Glue label table; return how many rows were stored.
 
         Merging (the default) replaces stored rows with the same labeling set and primary key
         value and keeps the rest; ``replace=True`` first deletes all the transform's labels.
-        The labels must already be validated (``engine.labels.label_pairs``).
+
+        ``check`` is called with the labels as they will stand after the import (the stored
+        ones merged with ``labels``, or ``labels`` alone when replacing) *after* the
+        transform's write lock is taken, so no other import can land between the check and
+        the write: two imports that contradict each other cannot both be stored. It refuses
+        by raising (``engine.labels.label_pairs`` is the usual check).
 
         Raises:
-            StoreError: the table is empty or lacks ``labeling_set_id``, ``label`` or the key.
+            StoreError: the table is empty, lacks ``labeling_set_id``, ``label`` or the key,
+                or holds an id or label that is too long or has control characters.
         """
         session = _work_session(handle, name)
         transform = self._transform(session, name, lock=True)
+        if check is not None:
+            stored = read_labels(session, transform.id, transform.primary_key)
+            check(labels if replace else merge_labels(stored, labels, primary_key))
         return write_labels(session, transform.id, handle.id, labels, primary_key, source, replace)
 
     def labels(self, name: str) -> pd.DataFrame:
@@ -372,12 +435,16 @@ class Store:
     # ------------------------------------------------------------------------- helpers
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        with Session(self._read) as session, session.begin():
+        with database_errors(self.url), Session(self._read) as session, session.begin():
             yield session
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
-        with Session(self._write, expire_on_commit=False) as session, session.begin():
+        with (
+            database_errors(self.url),
+            Session(self._write, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
     def _transform(self, session: Session, name: str, lock: bool = False) -> Transform:
@@ -409,16 +476,6 @@ def _work_session(handle: RunHandle, name: str) -> Session:
             f"task run {handle.id} belongs to transform {handle.transform!r}, not {name!r}"
         )
     return handle.session
-
-
-def _finish(
-    run_id: str, status: str, row_counts: dict[str, Any] | None, error: str | None = None
-) -> Any:
-    return (
-        update(TaskRun)
-        .where(TaskRun.id == run_id)
-        .values(status=status, ended_at=utcnow(), row_counts=row_counts, error_message=error)
-    )
 
 
 def _exists(name: str) -> TransformExistsError:
