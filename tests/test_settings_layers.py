@@ -145,7 +145,7 @@ def test_cli_refuses_a_bad_tradeoff_before_reading_the_data(
 # ------------------------------------------------------------------------------ GX
 def test_gx_fields_are_the_transform_parameters_plus_gx_ones() -> None:
     from great_expectations.datasource.fluent.pandas_datasource import _PandasDataAsset
-    from gx_findmatches.gx.datasource.match_asset import INLINE_KEYS, _FindMatchesAsset
+    from gx_findmatches.gx.datasource.match_asset import INLINE_KEYS, FindMatchesAssetBase
     from gx_findmatches.gx.expectations.matching_expectation import (
         FindMatchesMatchingExpectation,
     )
@@ -159,7 +159,7 @@ def test_gx_fields_are_the_transform_parameters_plus_gx_ones() -> None:
     expectation = set(FindMatchesMatchingExpectation.__fields__) - set(
         FindMatchesRenderedExpectation.__fields__
     )
-    asset = set(_FindMatchesAsset.__fields__) - set(_PandasDataAsset.__fields__)
+    asset = set(FindMatchesAssetBase.__fields__) - set(_PandasDataAsset.__fields__)
     assert expectation == asset == set(MATCH_KEYS)
     assert set(INLINE_KEYS) == set(MATCH_KEYS) - {"transform_name", "store_url"}
     for declared in TRANSFORM_PARAMETERS:

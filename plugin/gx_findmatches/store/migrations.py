@@ -58,8 +58,7 @@ def ensure_schema(read: Engine, write: Engine, create: bool = True) -> int:
     if version is None and not create:
         raise StoreNotFoundError(
             f"there is no gx-findmatches store at {url} yet; create a transform first "
-            f"(`Workflow.create_transform`, or `gx-findmatches transform create`), or point "
-            f"at an existing store"
+            f"(`Workflow.create_transform`), or point at an existing store"
         )
     _check_not_newer(version, url)
     with write.begin() as connection:

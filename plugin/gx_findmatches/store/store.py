@@ -86,8 +86,7 @@ class Store:
                 raise StoreError(missing_folder(path))
             raise StoreNotFoundError(
                 f"there is no store at {safe_url(self.url)} (no file {path}); create a "
-                f"transform first (`Workflow.create_transform`, or `gx-findmatches transform "
-                f"create`), or point at an existing store"
+                f"transform first (`Workflow.create_transform`), or point at an existing store"
             )
         with database_errors(self.url):
             self._read, self._write = connect(self.url, busy_timeout)
