@@ -33,7 +33,7 @@ from .settings import DEFAULTS, Columns, MatchSettings, parameter
 from .supervised import LevelWeightClassifier, can_fit_supervised, fit_supervised
 from .timing import Timer
 from .training import random_pairs, training_sessions, within_partition_pairs
-from .validation import check_table
+from .validation import check_table, check_trained_columns
 
 if TYPE_CHECKING:
     from .evaluation import QualityReport
@@ -187,6 +187,14 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         )
 
     @property
+    def trained_columns_(self) -> list[str]:
+        """The columns a table must have to be matched: key, compared columns, partition."""
+        self._check_fitted()
+        compared = [spec.name for spec in self.column_plan_.compared]
+        partition = [self.partition_by] if self.partition_by is not None else []
+        return [self.primary_key, *compared, *partition]
+
+    @property
     def model_kind_(self) -> str:
         """``supervised`` when labels with both classes were given to ``fit``, else
         ``unsupervised``."""
@@ -204,6 +212,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         """Find match groups in a table: output table, scored pairs and a run summary."""
         self._check_fitted()
         self._check_params()
+        check_trained_columns(X, self.trained_columns_)
         timer = Timer()
         with timer("prepare"):
             memo, self._fit_memo = getattr(self, "_fit_memo", None), None  # used once at most
@@ -229,6 +238,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         """
         from .incremental import match_incremental
 
+        check_trained_columns(new, self.trained_columns_, table="the table of new records")
         return match_incremental(self, existing, new)
 
     def _match_prepared(
