@@ -15,10 +15,14 @@ from .errors import (
     ModelNotFoundError,
     SchemaVersionError,
     StoreError,
+    TaskRunCancelledError,
+    TaskRunNotFoundError,
     TransformExistsError,
     TransformNotFoundError,
 )
 from .records import (
+    ENDED_STATUSES,
+    TASK_RUN_STATUSES,
     TASK_RUN_TYPES,
     EvaluationRecord,
     RunHandle,
@@ -33,8 +37,10 @@ from .store import DEFAULT_URL, STORE_VARIABLE, Store
 
 __all__ = [
     "DEFAULT_URL",
+    "ENDED_STATUSES",
     "SCHEMA_VERSION",
     "STORE_VARIABLE",
+    "TASK_RUN_STATUSES",
     "TASK_RUN_TYPES",
     "EvaluationRecord",
     "ModelNotFoundError",
@@ -42,6 +48,8 @@ __all__ = [
     "SchemaVersionError",
     "Store",
     "StoreError",
+    "TaskRunCancelledError",
+    "TaskRunNotFoundError",
     "TaskRunRecord",
     "TaskRunStatus",
     "TaskRunType",

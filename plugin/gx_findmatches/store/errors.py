@@ -6,6 +6,8 @@ FindMatchesError
     ├── TransformNotFoundError   no transform of that name (also a LookupError)
     ├── TransformExistsError     a transform of that name already exists
     ├── ModelNotFoundError       no model of that version (also a LookupError)
+    ├── TaskRunNotFoundError     no task run of that id (also a LookupError)
+    ├── TaskRunCancelledError    the run was cancelled from elsewhere and stopped
     └── SchemaVersionError       the database was written by a newer gx-findmatches
 ```
 
@@ -20,6 +22,8 @@ __all__ = [
     "ModelNotFoundError",
     "SchemaVersionError",
     "StoreError",
+    "TaskRunCancelledError",
+    "TaskRunNotFoundError",
     "TransformExistsError",
     "TransformNotFoundError",
 ]
@@ -39,6 +43,15 @@ class TransformExistsError(StoreError):
 
 class ModelNotFoundError(StoreError, LookupError):
     """The transform has no trained model of the requested version."""
+
+
+class TaskRunNotFoundError(StoreError, LookupError):
+    """No task run has that id (or a unique id beginning with it)."""
+
+
+class TaskRunCancelledError(StoreError):
+    """The task run was cancelled (``Store.cancel_run``, maybe from another process) and
+    stopped at its next step; the store records it CANCELLED, with nothing it did kept."""
 
 
 class SchemaVersionError(StoreError):
