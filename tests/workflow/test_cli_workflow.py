@@ -138,6 +138,8 @@ def test_every_command_has_help_with_an_example(capsys: pytest.CaptureFixture[st
         ["evaluate"],
         ["demo"],
         ["transform", "create"],
+        ["transform", "update"],
+        ["transform", "export-model"],
         ["transform", "list"],
         ["labels", "generate"],
         ["labels", "import"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from ..engine.settings import TRANSFORM_PARAMETERS, Parameter
@@ -16,6 +17,8 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 STORE_VARIABLE = "GX_FINDMATCHES_STORE"
 DEFAULT_STORE = "sqlite:///findmatches.db"
+#: The namespace attribute listing the parameter flags given on the command line.
+GIVEN = "given_settings"
 
 
 def command(commands: Any, name: str, summary: str, example: str) -> argparse.ArgumentParser:
@@ -38,40 +41,90 @@ def store_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Given(argparse.Action):
+    """Store a parameter flag's value and note that it was given: a mode a parameter does not
+    apply to refuses it, which a default (given or not, the same value) could not tell.
+
+    A flag without a value (``nargs=0``) is a switch: ``--x`` sets True, ``--no-x`` False.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        switch = not (option_string or "").startswith("--no-")
+        setattr(namespace, self.dest, switch if self.nargs == 0 else values)
+        setattr(namespace, GIVEN, (*getattr(namespace, GIVEN, ()), self.dest))
+
+
 def settings_arguments(
-    parser: argparse.ArgumentParser, *, key_required: bool, omit: tuple[str, ...] = ()
+    parser: argparse.ArgumentParser,
+    *,
+    key_required: bool,
+    omit: tuple[str, ...] = (),
+    update: bool = False,
 ) -> None:
     """One flag per transform parameter (``--primary-key``, ``--precision-recall-tradeoff``,
-    ...), its help, bounds and default taken from the declarations in ``engine.settings``."""
+    ...), its help, bounds and default taken from the declarations in ``engine.settings``.
+
+    With ``update``, the flags change a stored transform: none is required, a switch also has
+    its ``--no-`` form, and an empty ``--columns`` or ``--partition-by`` sets it back to unset.
+    """
+    parser.set_defaults(**{GIVEN: ()})
     for declared in TRANSFORM_PARAMETERS:
         if declared.name in omit:
             continue
         text = declared.describe().replace("%", "%%")  # argparse formats help with %
         if declared.kind is bool:
+            negated = "--no-" + declared.flag[2:]
             parser.add_argument(
-                declared.flag, action="store_true", default=declared.default, help=text
+                declared.flag,
+                *([negated] if update else []),
+                action=_Given,
+                nargs=0,
+                default=declared.default,
+                help=text + (f" {negated} turns it off." if update else ""),
             )
         elif declared.kind is list:
             parser.add_argument(
                 declared.flag,
+                action=_Given,
                 type=_names,
                 metavar="NAME,NAME,...",
-                help=f"{text[:-1]}; here, comma-separated names.",
+                help=f"{text[:-1]}; here, comma-separated names"
+                + ("; an empty value compares every column again." if update else "."),
             )
         else:
             parser.add_argument(
                 declared.flag,
-                type=declared.kind,
+                action=_Given,
+                type=_optional_name
+                if declared.kind is str and not declared.required
+                else declared.kind,
                 default=None if declared.required else declared.default,
-                required=key_required and declared.required,
+                required=key_required and declared.required and not update,
                 metavar=_metavar(declared),
-                help=text,
+                help=text
+                + (" An empty value unsets it." if update and not declared.required else ""),
             )
 
 
 def settings_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The transform parameters given by :func:`settings_arguments`' flags, by name."""
     return {p.name: getattr(args, p.name) for p in TRANSFORM_PARAMETERS if hasattr(args, p.name)}
+
+
+def given_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Only the transform parameters whose flags were given, by name, in declaration order."""
+    given = set(getattr(args, GIVEN, ()))
+    return {p.name: getattr(args, p.name) for p in TRANSFORM_PARAMETERS if p.name in given}
+
+
+def _optional_name(text: str) -> str | None:
+    return text.strip() or None
 
 
 def _metavar(declared: Parameter) -> str:

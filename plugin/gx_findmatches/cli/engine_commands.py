@@ -1,5 +1,6 @@
-"""``match``, ``evaluate`` and ``demo``: one-shot runs on a file, or runs of a stored
-transform (``--transform NAME``)."""
+"""``match``, ``evaluate`` and ``demo``: one-shot runs on a file, runs of a stored transform
+(``--transform NAME``), or matching with a model file (``match --model FILE``); which flags
+apply to which is decided in :mod:`.match_modes`."""
 
 from __future__ import annotations
 
@@ -12,19 +13,22 @@ from ..engine.evaluation import QualityReport
 from ..engine.results import MatchResult
 from ..engine.settings import MatchSettings
 from ..engine.transform import FindMatches
-from ..errors import DataFileError, ParameterError
+from ..engine.validation import check_trained_columns
+from ..errors import DataFileError
 from ..io import check_table_output, read_table, table_format
 from ..outputs import check_output_file, check_output_folder
 from ..sources import DataSource, is_database_url
 from .common import (
     EXIT_OK,
     command,
+    given_settings,
     print_json,
     settings_arguments,
     settings_from_args,
     shown_location,
     store_argument,
 )
+from .match_modes import evaluate_mode, match_mode
 
 
 def register(commands: Any) -> None:
@@ -34,14 +38,31 @@ def register(commands: Any) -> None:
         "match",
         "find match groups in a table",
         "gx-findmatches match --data customers.csv --primary-key id --out matched.parquet\n"
-        "  gx-findmatches match --transform customers --out sqlite:///out.db --out-table m",
+        "  gx-findmatches match --transform customers --out sqlite:///out.db --out-table m\n"
+        "  gx-findmatches match --transform customers --data new_customers.csv --out m.csv\n"
+        "  gx-findmatches match --model customers.json --data new_customers.csv --out m.csv",
     )
-    _data_arguments(match)
-    match.add_argument("--labels", help="Glue-format label file; without it: unsupervised")
+    _data_arguments(
+        match,
+        data_help="the table to match (.csv/.tsv/.parquet or a database URL); with --transform: "
+        "another table with the columns the transform was trained on (default: its own data)",
+    )
+    match.add_argument("--table", help="table name when --data is a database URL")
+    match.add_argument(
+        "--model",
+        help="a model file (from --save-model or `transform export-model`) to match --data "
+        "with: no store, no fitting; only the match-time parameter flags apply",
+    )
+    match.add_argument(
+        "--labels",
+        help="Glue-format label file to fit with (one-shot runs); without it: unsupervised",
+    )
     match.add_argument("--out", help="output: .csv/.tsv/.parquet path or a database URL")
     match.add_argument("--out-table", help="output table when --out is a database URL")
     match.add_argument("--replace-output", action="store_true", help="replace an output table")
-    match.add_argument("--save-model", help="also write the fitted transform as JSON")
+    match.add_argument(
+        "--save-model", help="also write the fitted transform as JSON (one-shot runs)"
+    )
     match.add_argument("--json", action="store_true", help="print the summary as JSON")
     match.set_defaults(run=_run_match)
 
@@ -70,25 +91,20 @@ def register(commands: Any) -> None:
     demo.set_defaults(run=_run_demo)
 
 
-def _data_arguments(parser: argparse.ArgumentParser, omit: tuple[str, ...] = ()) -> None:
-    parser.add_argument("--transform", help="name of a stored transform (instead of --data)")
+def _data_arguments(
+    parser: argparse.ArgumentParser,
+    omit: tuple[str, ...] = (),
+    data_help: str = "input table (.csv, .tsv or .parquet)",
+) -> None:
+    parser.add_argument(
+        "--transform",
+        help="name of a stored transform: run with its own parameters and labels (the "
+        "parameter flags then do not apply: change them with `transform update`)",
+    )
     store_argument(parser)
-    parser.add_argument("--data", help="input table (.csv, .tsv or .parquet)")
+    parser.add_argument("--data", help=data_help)
     settings_arguments(parser, key_required=False, omit=omit)
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
-
-
-def _one_shot(args: argparse.Namespace, needs: tuple[str, ...]) -> None:
-    """A one-shot run needs its inputs on the command line; a stored one must not mix them."""
-    if args.transform:
-        if args.data:
-            raise ParameterError("give either --transform NAME or --data PATH, not both")
-        return
-    missing = [f"--{n.replace('_', '-')}" for n in needs if not getattr(args, n)]
-    if missing:
-        raise ParameterError(
-            f"missing {', '.join(missing)}; or name a stored transform with --transform"
-        )
 
 
 def _transform(args: argparse.Namespace) -> FindMatches:
@@ -144,20 +160,34 @@ def _check_output_paths(args: argparse.Namespace, stored_data: str | None = None
 
 
 def _run_match(args: argparse.Namespace) -> int:
-    _one_shot(args, ("data", "primary_key", "out"))
+    mode = match_mode(args)
     output = _output(args)
     started = time.perf_counter()
-    if args.transform:
+    data = DataSource(args.data, args.table) if args.data else None
+    if mode == "stored":
         from .workflow_commands import workflow
 
         flow = workflow(args)
         stored = DataSource.from_reference(flow.store.get_transform(args.transform).data_source)
-        _check_output_paths(args, stored_data=stored.location)
-        result = flow.match(args.transform, output, args.replace_output)
+        _check_output_paths(args, stored_data=None if data else stored.location)
+        result = flow.match(args.transform, output, args.replace_output, data=data)
+    elif mode == "model":
+        assert data is not None  # match_mode requires --data with --model
+        model = FindMatches.load(args.model).set_params(**given_settings(args))
+        model.get_settings()  # the overrides are checked before any data is read
+        _check_output_paths(args)
+        frame = data.read()
+        check_trained_columns(
+            frame, model.trained_columns_, f"the model {args.model}", data.describe()
+        )
+        result = model.match(frame)
+        if output is not None:
+            output.write(result.frame, replace=args.replace_output)
     else:
+        assert data is not None  # match_mode requires --data one-shot
         transform = _transform(args)
         _check_output_paths(args)
-        frame = read_table(args.data)
+        frame = data.read()
         labels = read_table(args.labels) if args.labels else None
         result = transform.fit(frame, labels).match(frame)
         if output is not None:
@@ -192,8 +222,7 @@ def _print_match(result: MatchResult, seconds: float, args: argparse.Namespace) 
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    _one_shot(args, ("data", "primary_key", "labels"))
-    if args.transform:
+    if evaluate_mode(args) == "stored":
         from .workflow_commands import workflow
 
         report = workflow(args).evaluate(args.transform, n_splits=args.folds)

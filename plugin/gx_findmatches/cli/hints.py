@@ -19,6 +19,8 @@ COMMANDS: dict[str, str] = {
     "Workflow.generate_labels": "`gx-findmatches labels generate {name} --out FILE`",
     "Workflow.import_labels": "`gx-findmatches labels import {name} FILE`",
     "Workflow.train": "`gx-findmatches train {name}`",
+    "Workflow.update_transform": "`gx-findmatches transform update {name}`",
+    "Store.runs": "`gx-findmatches runs`",
     "DataSource(location, table)": "--table for --data, --out-table for --out",
     "DataSource.write(frame, replace=True)": "--replace-output",
     "Store(url)": "--store URL",

@@ -1,5 +1,6 @@
 """The Glue workflow commands over a store: ``transform``, ``labels``, ``train``,
-``match-incremental``, ``runs`` and ``explain`` (``match``/``evaluate`` take ``--transform``)."""
+``match-incremental`` and ``explain`` (``match``/``evaluate`` take ``--transform``; ``runs``
+is in :mod:`.run_commands`)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from ..engine.settings import TRANSFORM_PARAMETERS
+from ..errors import ParameterError
 from ..io import check_table_output, write_table
+from ..outputs import check_output_file
 from ..sources import DataSource
+from . import run_commands
 from .common import (
     DEFAULT_STORE,
     EXIT_OK,
     STORE_VARIABLE,
     command,
+    given_settings,
     print_json,
     printable,
     settings_arguments,
@@ -47,7 +53,7 @@ def register(commands: Any) -> None:
     transform = command(
         commands,
         "transform",
-        "create, list, show or delete stored transforms",
+        "create, update, list, show or delete stored transforms, or export a model",
         "gx-findmatches transform create customers --data customers.csv --primary-key id",
     )
     actions = transform.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -63,6 +69,24 @@ def register(commands: Any) -> None:
     create.add_argument("--table", help="table name when --data is a database URL")
     settings_arguments(create, key_required=True)
     create.set_defaults(run=_create)
+    update = command(
+        actions,
+        "update",
+        "change a transform's parameters (a changed training parameter needs `train` again)",
+        "gx-findmatches transform update people --precision-recall-tradeoff 0.9",
+    )
+    _name(update)
+    settings_arguments(update, key_required=False, update=True)
+    update.set_defaults(run=_update)
+    export = command(
+        actions,
+        "export-model",
+        "write a transform's trained model to a JSON file (for `match --model`)",
+        "gx-findmatches transform export-model people --out people-model.json",
+    )
+    _name(export)
+    export.add_argument("--out", required=True, help="the model file to write (.json)")
+    export.set_defaults(run=_export_model)
     for action, summary, handler in (
         ("list", "list transforms", _list),
         ("show", "show one transform with its labels, models and last runs", _show),
@@ -139,12 +163,7 @@ def register(commands: Any) -> None:
     incremental.add_argument("--out", required=True, help="output path")
     incremental.set_defaults(run=_incremental)
 
-    runs = command(
-        commands, "runs", "list task runs, newest first", "gx-findmatches runs customers"
-    )
-    _name(runs, required=False)
-    runs.add_argument("--limit", type=int, default=20)
-    runs.set_defaults(run=_runs)
+    run_commands.register(commands)
 
     explain = command(
         commands,
@@ -177,6 +196,50 @@ def _create(args: argparse.Namespace) -> int:
         args.name, DataSource(args.data, args.table), **settings_from_args(args)
     )
     _emit(_shown(asdict(record)), args, f"created transform {record.name!r} ({record.status})")
+    return EXIT_OK
+
+
+def _update(args: argparse.Namespace) -> int:
+    changes = given_settings(args)
+    if not changes:
+        flags = ", ".join(p.flag for p in TRANSFORM_PARAMETERS)
+        raise ParameterError(f"give at least one parameter to change: {flags}")
+    update = workflow(args).update_transform(args.name, **changes)
+    data = {
+        "transform": asdict(update.transform),
+        "changed": {k: list(v) for k, v in update.changed.items()},
+        "model_version": update.model_version,
+        "needs_training": update.needs_training,
+    }
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    if not update.changed:
+        print(f"transform {args.name!r} unchanged: it already has these values")
+    else:
+        changed = "; ".join(f"{k} {old!r} -> {new!r}" for k, (old, new) in update.changed.items())
+        print(f"updated transform {args.name!r}: {changed}")
+    if update.needs_training and update.model_version is not None:
+        print(
+            f"NOT_READY: model version {update.model_version} was trained with other training "
+            f"parameters; train it again: gx-findmatches train {args.name}"
+        )
+    elif update.needs_training:
+        print(f"NOT_READY: train it: gx-findmatches train {args.name}")
+    else:
+        print(f"READY: model version {update.model_version} matches with these values")
+    return EXIT_OK
+
+
+def _export_model(args: argparse.Namespace) -> int:
+    check_output_file(args.out, "--out")  # before the work
+    version, path = workflow(args).export_model(args.name, args.out)
+    _emit(
+        {"model_version": version, "out": str(path)},
+        args,
+        f"wrote model version {version} of {args.name!r} to {path}; match with it: "
+        f"gx-findmatches match --model {path} --data PATH",
+    )
     return EXIT_OK
 
 
@@ -293,32 +356,6 @@ def _incremental(args: argparse.Namespace) -> int:
         f"matched {s.rows:,} rows; compared {s.candidate_pairs:,} pairs, "
         f"skipped {s.skipped_pairs:,} existing-existing pairs",
     )
-    return EXIT_OK
-
-
-def _runs(args: argparse.Namespace) -> int:
-    from ..store import StoreNotFoundError
-
-    try:
-        runs = workflow(args).store.runs(args.name, limit=args.limit)
-    except StoreNotFoundError:
-        if args.name is not None:
-            raise
-        runs = []  # no store yet: no runs, and no store is created
-    if args.json:
-        print_json([asdict(run) for run in runs])
-        return EXIT_OK
-    for run in runs:
-        counts = " ".join(f"{key}={value}" for key, value in (run.row_counts or {}).items())
-        columns = [
-            f"{run.started_at:%Y-%m-%d %H:%M:%S}",
-            *([] if args.name else [f"{printable(run.transform):<20}"]),
-            f"{run.type:<24}",
-            f"{run.status:<9}",
-            counts,
-            printable(run.error_message or ""),
-        ]
-        print("  ".join(columns).rstrip())
     return EXIT_OK
 
 

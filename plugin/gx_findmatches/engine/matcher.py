@@ -35,6 +35,7 @@ from .results import MatchResult, MatchSummary
 from .settings import MatchSettings
 from .supervised import LevelWeightClassifier, fit_supervised
 from .timing import Timer
+from .validation import check_trained_columns
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,12 @@ class Matcher:
     def feature_names(self) -> list[str]:
         """The compared columns, in plan order."""
         return [spec.name for spec in self.column_plan.compared]
+
+    @property
+    def trained_columns(self) -> list[str]:
+        """The columns a table must have to be matched: key, compared columns, partition."""
+        partition = [self.settings.partition_by] if self.settings.partition_by is not None else []
+        return [self.settings.primary_key, *self.feature_names, *partition]
 
     def blocking_settings(self) -> tuple[object, ...]:
         """What shapes the candidate pairs besides the table itself."""
@@ -174,6 +181,7 @@ class Matcher:
     def match(self, X: pd.DataFrame, memo: FitMemo | None = None) -> MatchResult:
         """Find match groups in a table; ``memo`` is fit's work on the same table, reused
         when it fits ``X`` (see :mod:`.fit_memo`)."""
+        check_trained_columns(X, self.trained_columns)
         timer = Timer()
         with timer("prepare"):
             reused = memo if memo is not None and memo.fits(X, self.blocking_settings()) else None

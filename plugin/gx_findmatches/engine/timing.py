@@ -1,4 +1,5 @@
-"""Wall time per named step: logged as each step ends, reported in run summaries."""
+"""Wall time per named step: logged as each step ends, reported in run summaries; each step's
+start is also reported to :func:`.progress.on_step` listeners."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from .progress import step_started
 
 logger = logging.getLogger("gx_findmatches.engine")
 
@@ -18,6 +21,7 @@ class Timer:
 
     @contextmanager
     def __call__(self, step: str) -> Iterator[None]:
+        step_started(step)
         logger.info("%s ...", step)
         start = time.perf_counter()
         yield

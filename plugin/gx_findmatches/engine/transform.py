@@ -34,6 +34,7 @@ from .prepared import PreparedTable
 from .results import MatchResult
 from .settings import DEFAULTS, Columns, MatchSettings
 from .supervised import LevelWeightClassifier
+from .validation import check_trained_columns
 
 
 class FindMatches(BaseEstimator):  # type: ignore[misc]
@@ -138,6 +139,11 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         return self.matcher.scoring_model
 
     @property
+    def trained_columns_(self) -> list[str]:
+        """The columns a table must have to be matched: key, compared columns, partition."""
+        return self.matcher.trained_columns
+
+    @property
     def model_kind_(self) -> str:
         """``supervised`` when labels with both classes were given to ``fit``, else
         ``unsupervised``."""
@@ -180,7 +186,9 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         Existing ``match_id`` values never change; new records join existing groups or form
         new ones; only new-vs-all pairs are compared (see :mod:`.incremental`).
         """
-        return match_incremental(self.matcher, existing, new)
+        matcher = self.matcher
+        check_trained_columns(new, matcher.trained_columns, table="the table of new records")
+        return match_incremental(matcher, existing, new)
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """The input plus ``match_id`` and ``match_confidence_score`` (see :meth:`match`)."""

@@ -69,6 +69,30 @@ def check_table(frame: object, primary_key: str, partition_by: str | None) -> np
     return keys.reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
 
 
+def check_trained_columns(
+    frame: object, required: list[str], what: str = "this transform", table: str = "the table"
+) -> None:
+    """Refuse a table that lacks a column a fitted transform needs (key, compared, partition).
+
+    A fitted transform matches any table with the columns it was trained on; other columns
+    pass through untouched. Checked before any work, so a missing column is named rather than
+    failing deep inside comparison.
+
+    Raises:
+        ColumnError: naming every missing column and the columns the transform needs.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        return  # check_table says what a table must be
+    have = {str(c) for c in frame.columns}
+    missing = [c for c in required if c not in have]
+    if missing:
+        raise ColumnError(
+            f"{table} lacks column(s) {missing} that {what} was trained on (it needs "
+            f"{required}); match a table with the same columns (extra columns are kept as "
+            f"they are), or train on this table's columns"
+        )
+
+
 def partition_codes(frame: pd.DataFrame, partition_by: str | None) -> np.ndarray:
     """One integer per record naming its partition (all 0 without a partition column).
 

@@ -16,10 +16,14 @@ from .errors import (
     SchemaVersionError,
     StoreError,
     StoreNotFoundError,
+    TaskRunCancelledError,
+    TaskRunNotFoundError,
     TransformExistsError,
     TransformNotFoundError,
 )
 from .records import (
+    ENDED_STATUSES,
+    TASK_RUN_STATUSES,
     TASK_RUN_TYPES,
     EvaluationRecord,
     RunHandle,
@@ -34,8 +38,10 @@ from .store import DEFAULT_URL, STORE_VARIABLE, Store
 
 __all__ = [
     "DEFAULT_URL",
+    "ENDED_STATUSES",
     "SCHEMA_VERSION",
     "STORE_VARIABLE",
+    "TASK_RUN_STATUSES",
     "TASK_RUN_TYPES",
     "EvaluationRecord",
     "ModelNotFoundError",
@@ -44,6 +50,8 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreNotFoundError",
+    "TaskRunCancelledError",
+    "TaskRunNotFoundError",
     "TaskRunRecord",
     "TaskRunStatus",
     "TaskRunType",

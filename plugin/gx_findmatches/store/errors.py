@@ -7,6 +7,8 @@ FindMatchesError
     ├── TransformExistsError     a transform of that name already exists
     ├── ModelNotFoundError       no model of that version (also a LookupError)
     ├── StoreNotFoundError       no store in that database yet (also a LookupError)
+    ├── TaskRunNotFoundError     no task run of that id (also a LookupError)
+    ├── TaskRunCancelledError    the run was cancelled from elsewhere and stopped
     └── SchemaVersionError       the database was written by a newer gx-findmatches
 ```
 
@@ -22,6 +24,8 @@ __all__ = [
     "SchemaVersionError",
     "StoreError",
     "StoreNotFoundError",
+    "TaskRunCancelledError",
+    "TaskRunNotFoundError",
     "TransformExistsError",
     "TransformNotFoundError",
 ]
@@ -45,6 +49,15 @@ class ModelNotFoundError(StoreError, LookupError):
 
 class StoreNotFoundError(StoreError, LookupError):
     """The database holds no store yet, and the store was opened with ``create=False``."""
+
+
+class TaskRunNotFoundError(StoreError, LookupError):
+    """No task run has that id (or a unique id beginning with it)."""
+
+
+class TaskRunCancelledError(StoreError):
+    """The task run was cancelled (``Store.cancel_run``, maybe from another process) and
+    stopped at its next step; the store records it CANCELLED, with nothing it did kept."""
 
 
 class SchemaVersionError(StoreError):

@@ -15,6 +15,7 @@ untouched: creating the store's tables beside a foreign table of the same name, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, insert, inspect, select, text, update
@@ -22,7 +23,8 @@ from sqlalchemy.engine.reflection import ObjectKind
 
 from .connection import safe_url
 from .errors import SchemaVersionError, StoreError, StoreNotFoundError
-from .schema import SCHEMA_VERSION, Base, SchemaVersion
+from .records import TASK_RUN_STATUSES
+from .schema import SCHEMA_VERSION, Base, SchemaVersion, status_check
 
 #: ``MIGRATIONS[n]`` upgrades a version ``n`` database to version ``n + 1``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
@@ -181,3 +183,46 @@ def _add_task_run_process(connection: Connection) -> None:
 
 
 MIGRATIONS[1] = _add_task_run_process
+
+
+def _allow_cancelled_runs(connection: Connection) -> None:
+    """Version 2 to 3: a task run may also be CANCELLING and CANCELLED.
+
+    Only the CHECK constraint on ``task_runs.status`` changes, to a superset of the values it
+    allowed, so every stored row stays valid. PostgreSQL swaps the constraint. SQLite cannot
+    alter a constraint, and rebuilding ``task_runs`` would fire the ``ON DELETE CASCADE`` of
+    every table referencing it (foreign keys cannot be switched off inside the migration's
+    transaction), so the table definition in ``sqlite_master`` is edited in place, the
+    procedure SQLite documents for loosening a CHECK constraint (it changes nothing on disk).
+    """
+    check = status_check(TASK_RUN_STATUSES)
+    if connection.dialect.name != "sqlite":
+        connection.execute(text("ALTER TABLE task_runs DROP CONSTRAINT task_run_status"))
+        connection.execute(
+            text(f"ALTER TABLE task_runs ADD CONSTRAINT task_run_status CHECK ({check})")
+        )
+        return
+    table = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'task_runs'"
+    sql = connection.exec_driver_sql(table).scalar_one()
+    rewritten, count = _SQLITE_STATUS_CHECK.subn(lambda found: f"{found.group(1)}{check})", sql)
+    if count != 1:
+        raise StoreError(
+            f"cannot upgrade the store: its task_runs table has {count} status constraints "
+            f"where version 2 has one; the database was altered by hand, restore a backup"
+        )
+    version = connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    connection.exec_driver_sql("PRAGMA writable_schema = ON")
+    try:
+        connection.execute(
+            text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'task_runs'"),
+            {"sql": rewritten},
+        )
+        # a new schema cookie makes every connection (this one too) re-read the definition
+        connection.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        connection.exec_driver_sql("PRAGMA writable_schema = OFF")
+
+
+_SQLITE_STATUS_CHECK = re.compile(r"(CONSTRAINT task_run_status CHECK \()status IN \([^)]*\)\)")
+
+MIGRATIONS[2] = _allow_cancelled_runs

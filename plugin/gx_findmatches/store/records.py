@@ -14,6 +14,7 @@ from typing import Any, Literal, get_args
 from sqlalchemy.orm import Session
 
 __all__ = [
+    "ENDED_STATUSES",
     "TASK_RUN_STATUSES",
     "TASK_RUN_TYPES",
     "TRANSFORM_STATUSES",
@@ -28,7 +29,8 @@ __all__ = [
 ]
 
 TransformStatus = Literal["NOT_READY", "READY"]
-TaskRunStatus = Literal["RUNNING", "SUCCEEDED", "FAILED"]
+#: CANCELLING: asked to stop (``Store.cancel_run``), it stops at its next step, then CANCELLED
+TaskRunStatus = Literal["RUNNING", "CANCELLING", "SUCCEEDED", "FAILED", "CANCELLED"]
 TaskRunType = Literal[
     "LABELING_SET_GENERATION",
     "IMPORT_LABELS",
@@ -40,6 +42,8 @@ TaskRunType = Literal[
 ]
 TASK_RUN_TYPES: tuple[str, ...] = get_args(TaskRunType)
 TASK_RUN_STATUSES: tuple[str, ...] = get_args(TaskRunStatus)
+#: The statuses of a run that has ended: nothing changes it any more.
+ENDED_STATUSES: tuple[str, ...] = ("SUCCEEDED", "FAILED", "CANCELLED")
 TRANSFORM_STATUSES: tuple[str, ...] = get_args(TransformStatus)
 
 #: Transform columns as the engine takes them: names, or names mapped to a comparison type.

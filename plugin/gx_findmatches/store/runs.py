@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from .processes import is_running, this_host
 from .schema import TaskRun, as_utc, utcnow
 
+OPEN_STATUSES = ("RUNNING", "CANCELLING")  # a run in one of these has not ended yet
+
 
 def start_run(
     run_id: str, transform_id: int, run_type: str, parameters: Mapping[str, Any]
@@ -37,19 +39,23 @@ def start_run(
 def finish_run(
     run_id: str, status: str, row_counts: dict[str, Any] | None, error: str | None = None
 ) -> Update:
-    """The statement that ends a run (only one still RUNNING: an end is never rewritten)."""
+    """The statement that ends a run (only one still RUNNING or CANCELLING: an end is never
+    rewritten)."""
     return (
         update(TaskRun)
-        .where(TaskRun.id == run_id, TaskRun.status == "RUNNING")
+        .where(TaskRun.id == run_id, TaskRun.status.in_(OPEN_STATUSES))
         .values(status=status, ended_at=utcnow(), row_counts=row_counts, error_message=error)
     )
 
 
 def stale_runs(session: Session) -> dict[str, int]:
-    """The RUNNING runs of this host whose process is gone, as run id to process id."""
+    """The runs of this host not ended (RUNNING or CANCELLING) whose process is gone, as run
+    id to process id."""
     running = session.execute(
         select(TaskRun.id, TaskRun.pid, TaskRun.started_at).where(
-            TaskRun.status == "RUNNING", TaskRun.host == this_host(), TaskRun.pid.is_not(None)
+            TaskRun.status.in_(OPEN_STATUSES),
+            TaskRun.host == this_host(),
+            TaskRun.pid.is_not(None),
         )
     )
     return {

@@ -35,7 +35,7 @@ from ..engine.settings import TRANSFORM_PARAMETERS
 from . import records
 from .records import TASK_RUN_STATUSES, TASK_RUN_TYPES, TRANSFORM_STATUSES
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 2: task runs record host and pid; 3: runs may be CANCELLING, CANCELLED
 
 
 def utcnow() -> datetime:
@@ -71,6 +71,11 @@ class JSONText(TypeDecorator[Any]):
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def status_check(statuses: tuple[str, ...]) -> str:
+    """The SQL of the task-run status constraint (migrations rewrite it when statuses grow)."""
+    return _in("status", statuses)
 
 
 _Timestamp = DateTime(timezone=True)
@@ -136,7 +141,7 @@ class TaskRun(Base):
 
     __tablename__ = "task_runs"
     __table_args__ = (
-        CheckConstraint(_in("status", TASK_RUN_STATUSES), name="task_run_status"),
+        CheckConstraint(status_check(TASK_RUN_STATUSES), name="task_run_status"),
         CheckConstraint(_in("type", TASK_RUN_TYPES), name="task_run_type"),
         Index("ix_task_runs_transform_started", "transform_id", "started_at"),
         Index("ix_task_runs_started", "started_at"),

@@ -4,7 +4,8 @@ Any SQLAlchemy URL works; SQLite (the default, one file) and PostgreSQL are test
 several processes writing at once. Every change of a task run happens inside
 :meth:`Store.task_run`, whose work commits in one transaction together with the run's
 SUCCEEDED status, so a run that fails, or is interrupted, leaves nothing behind but its FAILED
-record.
+record. A run asked to stop (:meth:`Store.cancel_run`, from any process) is CANCELLING until it
+reaches its next step, then CANCELLED, with nothing it did kept either.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..engine.settings import transform_settings
+from ..engine.settings import TRANSFORM_PARAMETERS, transform_settings
 from . import records
 from .connection import connect, safe_url
 from .errors import (
     ModelNotFoundError,
     StoreError,
     StoreNotFoundError,
+    TaskRunCancelledError,
+    TaskRunNotFoundError,
     TransformExistsError,
     TransformNotFoundError,
 )
@@ -37,6 +40,7 @@ from .labels import merge_labels, read_labels, write_labels
 from .migrations import ensure_schema
 from .names import check_name
 from .records import (
+    ENDED_STATUSES,
     TASK_RUN_TYPES,
     TRANSFORM_STATUSES,
     EvaluationRecord,
@@ -186,6 +190,34 @@ class Store:
             session.flush()
             return transform.to_record()
 
+    def update_transform(
+        self, name: str, *, status: records.TransformStatus | None = None, **settings: Any
+    ) -> TransformRecord:
+        """Change some of a transform's parameters (and its status, when given).
+
+        The other parameters stay as they are; the result is checked as a whole, as
+        :meth:`create_transform` checks a new transform.
+
+        Raises:
+            ParameterError: an unknown parameter, or a value out of its bounds.
+            StoreError: an unknown status.
+        """
+        if status is not None and status not in TRANSFORM_STATUSES:
+            raise StoreError(f"status {status!r} is not one of {list(TRANSFORM_STATUSES)}")
+        with self._writing() as session:
+            transform = self._transform(session, name, lock=True)
+            current = transform.to_record()
+            values = {p: getattr(current, p) for p in _PARAMETER_NAMES}
+            values.update(settings)
+            checked = transform_settings(**values).transform_values()
+            for key, value in checked.items():
+                setattr(transform, key, value)
+            if status is not None:
+                transform.status = status
+            transform.updated_at = utcnow()
+            session.flush()
+            return transform.to_record()
+
     # ------------------------------------------------------------------------- task runs
     @contextmanager
     def task_run(
@@ -243,9 +275,10 @@ class Store:
             logger.warning("rolling back task run %s failed: %s", run_id, one_line(failure))
         # the error may come from another database than the store's (an output): no URL
         message = one_line(error) if str(error) else type(error).__name__
+        status = "CANCELLED" if isinstance(error, TaskRunCancelledError) else "FAILED"
         try:
             with self._writing() as session:
-                session.execute(finish_run(run_id, "FAILED", row_counts or None, message))
+                session.execute(finish_run(run_id, status, row_counts or None, message))
         except Exception as failure:  # keep the run's own error the one that propagates
             logger.warning("marking task run %s FAILED failed: %s", run_id, one_line(failure))
 
@@ -272,6 +305,58 @@ class Store:
             ", ".join(stale),
         )
         return list(stale)
+
+    def get_run(self, run_id: str) -> TaskRunRecord:
+        """One task run, by its id or a unique beginning of it (at least 8 characters).
+
+        Raises:
+            TaskRunNotFoundError: no run has that id, or several begin with it.
+        """
+        with self._reading() as session:
+            run, transform = self._run(session, run_id)
+            return run.to_record(transform)
+
+    def cancel_run(self, run_id: str) -> TaskRunRecord:
+        """Ask a running task run to stop; return it, now CANCELLING.
+
+        The process running it (this one or any other) looks between its steps
+        (:meth:`check_cancelled`); at the next one it stops, rolls back what it did and is
+        recorded CANCELLED. A run that finishes its last step before it looks ends SUCCEEDED.
+        Cancelling a run already CANCELLING changes nothing.
+
+        Raises:
+            TaskRunNotFoundError: no run has that id.
+            StoreError: the run has already ended (SUCCEEDED, FAILED or CANCELLED).
+        """
+        with self._writing() as session:
+            run, transform = self._run(session, run_id)
+            if run.status == "RUNNING":
+                run.status = "CANCELLING"
+                session.flush()
+            elif run.status in ENDED_STATUSES:
+                raise StoreError(
+                    f"task run {run.id} ({run.type} of transform {transform!r}) has already "
+                    f"ended {run.status}; only a RUNNING run can be cancelled"
+                )
+            return run.to_record(transform)
+
+    def check_cancelled(self, handle: RunHandle, step: str) -> None:
+        """Stop the run here if it was asked to (:meth:`cancel_run`).
+
+        Call it between the steps of a run's work: a quick read of the run's status.
+
+        Raises:
+            TaskRunCancelledError: the run is CANCELLING; raised inside :meth:`task_run`'s
+                block, it ends the run CANCELLED with nothing it did kept.
+        """
+        with self._reading() as session:
+            status = session.scalar(select(TaskRun.status).where(TaskRun.id == handle.id))
+        if status == "CANCELLING":
+            raise TaskRunCancelledError(
+                f"task run {handle.id} ({handle.type} of transform {handle.transform!r}) was "
+                f"cancelled; it stopped before its step {step!r} and kept nothing; run it "
+                f"again to redo it"
+            )
 
     def runs(self, name: str | None = None, limit: int = 50) -> list[TaskRunRecord]:
         """The latest task runs, newest first, of one transform or of all."""
@@ -335,10 +420,35 @@ class Store:
             return set(keys)
 
     # ------------------------------------------------------------------------- models
-    def save_model(self, handle: RunHandle, name: str, model: dict[str, Any]) -> int:
-        """Store a trained model as the transform's next version and mark it READY."""
+    def save_model(
+        self,
+        handle: RunHandle,
+        name: str,
+        model: dict[str, Any],
+        trained_with: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Store a trained model as the transform's next version and mark it READY.
+
+        Args:
+            trained_with: the transform parameters the model was trained with (those a model
+                learns with: ``training`` in ``engine.settings``); checked under the
+                transform's write lock against the stored ones.
+
+        Raises:
+            StoreError: ``trained_with`` differs from the stored parameters: the transform
+                was updated while the model trained (nothing is saved; train again).
+        """
         session = _work_session(handle, name)
         transform = self._transform(session, name, lock=True)
+        if trained_with is not None:
+            stored = transform.to_record()
+            changed = sorted(k for k, v in trained_with.items() if getattr(stored, k) != v)
+            if changed:
+                raise StoreError(
+                    f"transform {name!r} was updated while it trained ({', '.join(changed)} "
+                    f"changed); the model would be stale, so it was not saved: train it again "
+                    f"(`Workflow.train`)"
+                )
         latest = session.scalar(
             select(func.max(Model.version)).where(Model.transform_id == transform.id)
         )
@@ -446,6 +556,24 @@ class Store:
         ):
             yield session
 
+    def _run(self, session: Session, run_id: str) -> tuple[TaskRun, str]:
+        """A run by id, or by a unique beginning of its id, with its transform's name."""
+        text = run_id.strip().lower()
+        query = select(TaskRun, Transform.name).join(Transform)
+        if len(text) >= _MIN_ID_PREFIX and set(text) <= _ID_CHARACTERS:
+            query = query.where(TaskRun.id.startswith(text, autoescape=True))
+        else:
+            query = query.where(TaskRun.id == run_id)
+        found = session.execute(query.limit(2)).all()
+        if len(found) == 1:
+            return found[0][0], found[0][1]
+        raise TaskRunNotFoundError(
+            f"no task run {run_id!r} in the store at {safe_url(self.url)}"
+            + (" (several runs begin with it)" if found else "")
+            + "; give its whole id or at least its first 8 characters, as listed with the "
+            "runs (`Store.runs`)"
+        )
+
     def _transform(self, session: Session, name: str, lock: bool = False) -> Transform:
         query = select(Transform).where(Transform.name == name)
         # FOR NO KEY UPDATE serialises the writers of one transform on PostgreSQL yet lets
@@ -475,6 +603,11 @@ def _work_session(handle: RunHandle, name: str) -> Session:
             f"task run {handle.id} belongs to transform {handle.transform!r}, not {name!r}"
         )
     return handle.session
+
+
+_PARAMETER_NAMES = tuple(p.name for p in TRANSFORM_PARAMETERS)
+_MIN_ID_PREFIX = 8
+_ID_CHARACTERS = set("0123456789abcdef-")
 
 
 def _exists(name: str) -> TransformExistsError:
