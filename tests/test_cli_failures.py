@@ -56,13 +56,13 @@ def _gx_error() -> BaseException:
 @pytest.fixture
 def failing(monkeypatch: pytest.MonkeyPatch) -> Callable[[BaseException], tuple[int, str]]:
     """Run ``runs`` with its command raising ``error``; returns exit code and stderr."""
-    from gx_findmatches.cli import workflow_commands
+    from gx_findmatches.cli import run_commands
 
     def run(error: BaseException, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
         def raising(_args: argparse.Namespace) -> int:
             raise error
 
-        monkeypatch.setattr(workflow_commands, "_runs", raising)
+        monkeypatch.setattr(run_commands, "_runs", raising)
         code = main(["runs"])
         return code, capsys.readouterr().err
 

@@ -102,8 +102,8 @@ VERSION_1_STATUSES = "status IN ('RUNNING', 'SUCCEEDED', 'FAILED')"
 
 
 def _version_1_store(url: str) -> None:
-    """A store as version 1 created it: task runs RUNNING, SUCCEEDED or FAILED only; one
-    transform with a run and a model referencing it."""
+    """A store as version 1 created it: task runs RUNNING, SUCCEEDED or FAILED only, and no
+    host or pid (version 2 added them); one transform with a run and a model referencing it."""
     metadata = MetaData()
     for table in Base.metadata.sorted_tables:
         table.to_metadata(metadata)
@@ -115,6 +115,8 @@ def _version_1_store(url: str) -> None:
     try:
         with engine.begin() as connection:
             metadata.create_all(connection)
+            for column in ("host", "pid"):
+                connection.execute(text(f"ALTER TABLE task_runs DROP COLUMN {column}"))
             connection.execute(insert(metadata.tables["schema_version"]).values(version=1))
             connection.execute(
                 text(

@@ -244,7 +244,8 @@ def test_runs_listing_separates_its_columns(
         _, out, _ = run(capsys, *argv, "--store", store)
         # measured before: "2026-01-02 10:00:00.123456+00:00TRAINING"
         assert re.match(
-            r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  (people\s+)?TRAINING\s+SUCCEEDED ", out
+            r"^[0-9a-f]{8}  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  (people\s+)?TRAINING\s+SUCCEEDED ",
+            out,
         ), out
 
 
