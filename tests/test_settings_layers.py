@@ -22,12 +22,8 @@ from gx_findmatches.engine.settings import PARAMETERS, TRANSFORM_PARAMETERS, Mat
 from gx_findmatches.errors import LabelError
 from gx_findmatches.store import Store
 from gx_findmatches.store.schema import Transform
-from gx_findmatches.workflow import (
-    Workflow,
-    stored_labels,
-    stored_transform_settings,
-    trained_transform,
-)
+from gx_findmatches.stored import stored_labels, stored_transform_settings, trained_transform
+from gx_findmatches.workflow import Workflow
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugin" / "gx_findmatches"
 NAMES = {p.name for p in PARAMETERS}

@@ -9,6 +9,7 @@ a name is never pasted into SQL text, so a hostile name cannot inject anything.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,22 @@ class DataSource:
 
     location: str
     table: str | None = None
+
+    def absolute(self) -> DataSource:
+        """This source with a relative file path (or SQLite file in a URL) made absolute, so a
+        stored transform finds its data from any folder."""
+        if not is_database_url(self.location):
+            return DataSource(os.path.abspath(self.location), self.table)
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.location)
+        database = url.database
+        if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+            return self
+        if database.startswith("file:") or os.path.isabs(database):
+            return self
+        absolute = url.set(database=os.path.abspath(database))
+        return DataSource(absolute.render_as_string(hide_password=False), self.table)
 
     def __post_init__(self) -> None:
         if is_database_url(self.location) and not self.table:

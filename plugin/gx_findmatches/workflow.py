@@ -14,15 +14,11 @@ A transform's model is learnt with its training parameters (``training`` in
 :meth:`Workflow.update_transform` changes one of them, the stored model is stale: the
 transform is NOT_READY until it is trained again (a new model version). The match-time
 parameters (precision-recall trade-off, enforcing labels) apply to the next match at once.
-
-The module functions at the end (:func:`stored_transform_settings`, :func:`stored_labels`,
-:func:`trained_transform`) are how other layers (GX) read a stored transform without opening
-the store themselves.
+Other layers (GX) read stored transforms through :mod:`.stored`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,16 +33,18 @@ from .engine.labels import RECOMMENDED_MAX_SET_SIZE, label_pairs
 from .engine.persistence import matcher_from_dict, matcher_to_dict
 from .engine.progress import on_step
 from .engine.results import MatchResult
-from .engine.settings import TRANSFORM_PARAMETERS, MatchSettings, transform_settings
+from .engine.settings import (
+    TRAINING_PARAMETERS,
+    MatchSettings,
+    training_changes,
+    transform_settings,
+)
 from .engine.transform import FindMatches
 from .engine.validation import check_table, check_trained_columns
 from .errors import LabelError, NotTrainedError, ParameterError
 from .io import read_table
-from .sources import DataSource, is_database_url
+from .sources import DataSource
 from .store import RunHandle, Store, TaskRunType, TransformRecord
-
-#: The parameters a model is learnt with: changing one makes the stored model stale.
-TRAINING_PARAMETERS: tuple[str, ...] = tuple(p.name for p in TRANSFORM_PARAMETERS if p.training)
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,7 @@ class Workflow:
                 the data is read).
         """
         chosen = transform_settings(primary_key, **settings)
-        source = _absolute(source)  # the transform must find its data from any folder
+        source = source.absolute()  # the transform must find its data from any folder
         frame = source.read()
         check_table(frame, primary_key, chosen.partition_by)
         plan_columns(frame, primary_key, chosen.columns, chosen.partition_by)
@@ -128,13 +126,15 @@ class Workflow:
                 by key value).
         """
         record = self.store.get_transform(name)
-        before = _settings(record).transform_values()
+        before = record.settings().transform_values()
         chosen = transform_settings(**{**before, **settings})
         after = chosen.transform_values()
         changed = {k: (before[k], after[k]) for k in after if after[k] != before[k]}
         latest = self.store.latest_model(name)
         version = latest[0] if latest is not None else None
-        stale = latest is None or bool(_stale(matcher_from_dict(latest[1]).settings, chosen))
+        stale = latest is None or bool(
+            training_changes(matcher_from_dict(latest[1]).settings, chosen)
+        )
         if not changed:
             return TransformUpdate(record, {}, version, stale)
         if "primary_key" in changed and self.store.labelled_keys(name):
@@ -154,7 +154,7 @@ class Workflow:
 
     def settings(self, name: str) -> MatchSettings:
         """A stored transform's parameters (its record only: no model is loaded)."""
-        return _settings(self.store.get_transform(name))
+        return self.store.get_transform(name).settings()
 
     def engine(self, name: str) -> FindMatches:
         """The latest trained model of a transform, or an unfitted one with its parameters
@@ -162,7 +162,7 @@ class Workflow:
         settings = self.settings(name)
         latest = self.store.latest_model(name)
         fitted = None if latest is None else FindMatches.from_matcher(matcher_from_dict(latest[1]))
-        if fitted is None or _stale(fitted.get_settings(), settings):
+        if fitted is None or training_changes(fitted.get_settings(), settings):
             return FindMatches.from_settings(settings)
         # the stored match-time parameters (e.g. the trade-off) apply to the trained model;
         # the others were learnt with it
@@ -235,7 +235,7 @@ class Workflow:
         with self._run(name, "TRAINING", {}) as run:
             frame = self.data(name)
             labels = self.store.labels(name)
-            fitted = FindMatches.from_settings(_settings(record)).fit(
+            fitted = FindMatches.from_settings(record.settings()).fit(
                 frame, labels if len(labels) else None
             )
             self.store.check_cancelled(run, "save the model")
@@ -257,7 +257,7 @@ class Workflow:
                     f"(`Workflow.import_labels`)"
                 )
             frame = self.data(name)
-            report = FindMatches.from_settings(_settings(record)).evaluate(
+            report = FindMatches.from_settings(record.settings()).evaluate(
                 frame, labels, n_splits=n_splits
             )
             latest = self.store.latest_model(name)
@@ -367,7 +367,7 @@ class Workflow:
                 f"(`Workflow.train`)"
             )
         fitted = FindMatches.from_matcher(matcher_from_dict(latest[1]))
-        stale = _stale(fitted.get_settings(), settings)
+        stale = training_changes(fitted.get_settings(), settings)
         if stale:
             was = ", ".join(f"{k}={old!r}" for k, (old, _) in stale.items())
             now = ", ".join(f"{k}={new!r}" for k, (_, new) in stale.items())
@@ -391,73 +391,6 @@ class Workflow:
             on_step(lambda step: self.store.check_cancelled(run, step)),
         ):
             yield run
-
-
-# ----------------------------------------------------------------------------- other layers
-def stored_transform_settings(store: Store | str | None, name: str) -> MatchSettings:
-    """A stored transform's parameters, read from its record (no model is loaded).
-
-    Args:
-        store: an open store, or a store URL (``None``: ``$GX_FINDMATCHES_STORE``, else
-            ``sqlite:///findmatches.db``), opened and closed here.
-        name: the transform.
-    """
-    with _opened(store) as opened:
-        return Workflow(opened).settings(name)
-
-
-def stored_labels(store: Store | str | None, name: str) -> pd.DataFrame:
-    """Every label imported for a stored transform, as a Glue label table."""
-    with _opened(store) as opened:
-        return opened.labels(name)
-
-
-def trained_transform(store: Store | str | None, name: str) -> FindMatches:
-    """A stored transform's latest trained model, with its stored match-time parameters.
-
-    Raises:
-        NotTrainedError: the transform was never trained.
-    """
-    with _opened(store) as opened:
-        return Workflow(opened).trained(name)
-
-
-@contextmanager
-def _opened(store: Store | str | None) -> Iterator[Store]:
-    """The store itself, or one opened from a URL for the block and closed after it."""
-    if isinstance(store, Store):
-        yield store
-        return
-    with Store(store) as opened:
-        yield opened
-
-
-def _settings(record: TransformRecord) -> MatchSettings:
-    return MatchSettings(**{p.name: getattr(record, p.name) for p in TRANSFORM_PARAMETERS})
-
-
-def _absolute(source: DataSource) -> DataSource:
-    """The source with a relative file path (or SQLite file in a URL) made absolute."""
-    if not is_database_url(source.location):
-        return DataSource(os.path.abspath(source.location), source.table)
-    from sqlalchemy.engine import make_url
-
-    url = make_url(source.location)
-    database = url.database
-    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return source
-    if database.startswith("file:") or os.path.isabs(database):
-        return source
-    absolute = url.set(database=os.path.abspath(database))
-    return DataSource(absolute.render_as_string(hide_password=False), source.table)
-
-
-def _stale(trained_with: MatchSettings, settings: MatchSettings) -> dict[str, tuple[Any, Any]]:
-    """The training parameters a model was learnt with that the transform no longer has, as
-    ``(trained, now)``."""
-    trained = trained_with.transform_values()
-    now = settings.transform_values()
-    return {k: (trained[k], now[k]) for k in TRAINING_PARAMETERS if trained[k] != now[k]}
 
 
 def _describe(source: DataSource | None) -> str | None:

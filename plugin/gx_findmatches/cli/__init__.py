@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from ..engine.progress import show_progress
-from . import engine_commands, validate_command, workflow_commands
+from . import engine_commands, run_commands, validate_command, workflow_commands
 from .common import EXIT_BAD_INPUT
 from .failures import Stopped, describe, hide_passwords, stopped_message, stopping_on_signals
 from .hints import for_command_line
@@ -80,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     engine_commands.register(commands)
     workflow_commands.register(commands)
+    run_commands.register(commands)
     validate_command.register(commands)
     return root
 

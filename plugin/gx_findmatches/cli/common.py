@@ -162,3 +162,21 @@ def shown_location(location: str | None) -> str | None:
         return make_url(location).render_as_string(hide_password=True)
     except Exception:  # not a URL SQLAlchemy can parse: hide what looks like a password
         return hide_passwords(location)
+
+
+def workflow(args: argparse.Namespace, create: bool = False) -> Any:
+    """The workflow over the store the arguments name (imported late: SQLAlchemy is slow).
+
+    Only ``transform create`` creates a store; every other command refuses to conjure an empty
+    one (a ``findmatches.db`` in whatever folder it ran in) and says there is none.
+    """
+    from ..store import Store, StoreError, StoreNotFoundError
+    from ..workflow import Workflow
+
+    try:
+        return Workflow(Store(args.store, create=create))
+    except StoreNotFoundError:
+        raise
+    except StoreError as error:
+        hint = f"(the store URL comes from --store, else ${STORE_VARIABLE}, else {DEFAULT_STORE})"
+        raise type(error)(f"{error} {hint}") from error

@@ -165,7 +165,7 @@ def _run_match(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     data = DataSource(args.data, args.table) if args.data else None
     if mode == "stored":
-        from .workflow_commands import workflow
+        from .common import workflow
 
         flow = workflow(args)
         stored = DataSource.from_reference(flow.store.get_transform(args.transform).data_source)
@@ -223,7 +223,7 @@ def _print_match(result: MatchResult, seconds: float, args: argparse.Namespace) 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
     if evaluate_mode(args) == "stored":
-        from .workflow_commands import workflow
+        from .common import workflow
 
         report = workflow(args).evaluate(args.transform, n_splits=args.folds)
     else:

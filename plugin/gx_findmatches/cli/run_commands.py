@@ -58,7 +58,7 @@ def _runs(args: argparse.Namespace) -> int:
     if action != "list" and args.limit is not None:
         raise ParameterError(f"--limit does not apply to `runs {action}`: it shows one run")
     from ..store import StoreNotFoundError
-    from .workflow_commands import workflow
+    from .common import workflow
 
     if action == "list":
         try:

@@ -14,11 +14,8 @@ from ..errors import ParameterError
 from ..io import check_table_output, write_table
 from ..outputs import check_output_file
 from ..sources import DataSource
-from . import run_commands
 from .common import (
-    DEFAULT_STORE,
     EXIT_OK,
-    STORE_VARIABLE,
     command,
     given_settings,
     print_json,
@@ -27,25 +24,8 @@ from .common import (
     settings_from_args,
     shown_location,
     store_argument,
+    workflow,
 )
-
-
-def workflow(args: argparse.Namespace, create: bool = False) -> Any:
-    """The workflow over the store the arguments name (imported late: SQLAlchemy is slow).
-
-    Only ``transform create`` creates a store; every other command refuses to conjure an empty
-    one (a ``findmatches.db`` in whatever folder it ran in) and says there is none.
-    """
-    from ..store import Store, StoreError, StoreNotFoundError
-    from ..workflow import Workflow
-
-    try:
-        return Workflow(Store(args.store, create=create))
-    except StoreNotFoundError:
-        raise
-    except StoreError as error:
-        hint = f"(the store URL comes from --store, else ${STORE_VARIABLE}, else {DEFAULT_STORE})"
-        raise type(error)(f"{error} {hint}") from error
 
 
 def register(commands: Any) -> None:
@@ -162,8 +142,6 @@ def register(commands: Any) -> None:
     incremental.add_argument("--new", required=True, help="the new records")
     incremental.add_argument("--out", required=True, help="output path")
     incremental.set_defaults(run=_incremental)
-
-    run_commands.register(commands)
 
     explain = command(
         commands,

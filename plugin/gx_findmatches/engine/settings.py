@@ -32,11 +32,13 @@ from ..errors import ParameterError
 __all__ = [
     "DEFAULTS",
     "PARAMETERS",
+    "TRAINING_PARAMETERS",
     "TRANSFORM_PARAMETERS",
     "Columns",
     "MatchSettings",
     "Parameter",
     "parameter",
+    "training_changes",
     "transform_settings",
 ]
 
@@ -248,6 +250,8 @@ def _declarations() -> tuple[Parameter, ...]:
 PARAMETERS: tuple[Parameter, ...] = _declarations()
 #: The parameters kept with a stored transform: store columns, GX fields and CLI flags.
 TRANSFORM_PARAMETERS: tuple[Parameter, ...] = tuple(p for p in PARAMETERS if p.stored)
+#: The stored parameters a model is learnt with: changing one makes the stored model stale.
+TRAINING_PARAMETERS: tuple[str, ...] = tuple(p.name for p in TRANSFORM_PARAMETERS if p.training)
 #: The default of every parameter that has one.
 DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {p.name: p.default for p in PARAMETERS if not p.required}
@@ -258,6 +262,13 @@ _BY_NAME = {p.name: p for p in PARAMETERS}
 def parameter(name: str) -> Parameter:
     """The declaration of one parameter, by name."""
     return _BY_NAME[name]
+
+
+def training_changes(trained: MatchSettings, now: MatchSettings) -> dict[str, tuple[Any, Any]]:
+    """The training parameters a model was learnt with (``trained``) that differ ``now``, as
+    ``(trained, now)``: any one of them makes the model stale."""
+    before, after = trained.transform_values(), now.transform_values()
+    return {k: (before[k], after[k]) for k in TRAINING_PARAMETERS if before[k] != after[k]}
 
 
 def transform_settings(primary_key: str, **values: Any) -> MatchSettings:

@@ -161,7 +161,7 @@ class MatchParameters:
         (unfitted either way)."""
         if self.transform_name is None:
             return self.transform()
-        from ..workflow import stored_transform_settings  # the store is imported only if used
+        from ..stored import stored_transform_settings  # the store is imported only if used
 
         return FindMatches.from_settings(
             stored_transform_settings(self.store_url, self.transform_name)
@@ -171,7 +171,7 @@ class MatchParameters:
         """The labels imported for ``transform_name`` (``None`` without one)."""
         if self.transform_name is None:
             return None
-        from ..workflow import stored_labels
+        from ..stored import stored_labels
 
         return stored_labels(self.store_url, self.transform_name)
 
@@ -179,7 +179,7 @@ class MatchParameters:
         """The stored transform's trained model when ``transform_name`` is set, else a
         transform fitted on ``frame`` (supervised when ``labels_path`` is set)."""
         if self.transform_name is not None:
-            from ..workflow import trained_transform
+            from ..stored import trained_transform
 
             return trained_transform(self.store_url, self.transform_name)
         return self.transform().fit(frame, self.labels())

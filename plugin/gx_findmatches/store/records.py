@@ -13,6 +13,8 @@ from typing import Any, Literal, get_args
 
 from sqlalchemy.orm import Session
 
+from ..engine.settings import TRANSFORM_PARAMETERS, MatchSettings
+
 __all__ = [
     "ENDED_STATUSES",
     "TASK_RUN_STATUSES",
@@ -66,6 +68,10 @@ class TransformRecord:
     status: TransformStatus
     created_at: datetime
     updated_at: datetime
+
+    def settings(self) -> MatchSettings:
+        """The transform's parameters as the engine takes them."""
+        return MatchSettings(**{p.name: getattr(self, p.name) for p in TRANSFORM_PARAMETERS})
 
 
 @dataclass(frozen=True)

@@ -11,53 +11,45 @@ reaches its next step, then CANCELLED, with nothing it did kept either.
 from __future__ import annotations
 
 import logging
-import os
 import uuid
-import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..engine.settings import TRANSFORM_PARAMETERS, transform_settings
 from . import records
-from .connection import connect, safe_url
+from .artifacts import StoreArtifacts
+from .base import DEFAULT_URL, STORE_VARIABLE, work_session
 from .errors import (
-    ModelNotFoundError,
     StoreError,
-    StoreNotFoundError,
     TaskRunCancelledError,
-    TaskRunNotFoundError,
     TransformExistsError,
-    TransformNotFoundError,
 )
-from .failures import database_errors, missing_folder, one_line, sqlite_path
+from .failures import database_errors, one_line
 from .labels import merge_labels, read_labels, write_labels
-from .migrations import ensure_schema
 from .names import check_name
 from .records import (
     ENDED_STATUSES,
     TASK_RUN_TYPES,
     TRANSFORM_STATUSES,
-    EvaluationRecord,
     RunHandle,
     TaskRunRecord,
     TransformRecord,
 )
 from .runs import fail_runs, finish_run, stale_runs, start_run
-from .schema import EvaluationMetrics, Label, Model, TaskRun, Transform, utcnow
+from .schema import Label, TaskRun, Transform, utcnow
 
 logger = logging.getLogger(__name__)
 
-STORE_VARIABLE = "GX_FINDMATCHES_STORE"
-DEFAULT_URL = "sqlite:///findmatches.db"
+__all__ = ["DEFAULT_URL", "STORE_VARIABLE", "Store"]
 
 
-class Store:
+class Store(StoreArtifacts):
     """A FindMatches store over one SQL database.
 
     Opening a store also marks FAILED the runs of this host left RUNNING by a process that
@@ -79,44 +71,6 @@ class Store:
         StoreNotFoundError: ``create`` is false and there is no store yet.
         SchemaVersionError: the database was written by a newer gx-findmatches.
     """
-
-    def __init__(
-        self, url: str | None = None, *, busy_timeout: float = 30.0, create: bool = True
-    ) -> None:
-        self.url = url or os.environ.get(STORE_VARIABLE) or DEFAULT_URL
-        path = sqlite_path(self.url)
-        if not create and path is not None and not path.exists():
-            if not path.parent.is_dir():  # a mistyped path rather than no store yet
-                raise StoreError(missing_folder(path))
-            raise StoreNotFoundError(
-                f"there is no store at {safe_url(self.url)} (no file {path}); create a "
-                f"transform first (`Workflow.create_transform`), or point at an existing store"
-            )
-        with database_errors(self.url):
-            self._read, self._write = connect(self.url, busy_timeout)
-        # a store dropped without close() still closes its connections, rather than leaving
-        # them to the garbage collector (which warns about, and may not close, open sockets)
-        self._finalizer = weakref.finalize(self, _dispose, self._read, self._write)
-        try:
-            with database_errors(self.url):
-                ensure_schema(self._read, self._write, create=create)
-            self.fail_stale_runs()
-        except BaseException:
-            self.close()
-            raise
-
-    def __repr__(self) -> str:
-        return f"Store({safe_url(self.url)!r})"
-
-    def close(self) -> None:
-        """Close every pooled connection (the store can still be used; it reconnects)."""
-        _dispose(self._read, self._write)
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
     # ------------------------------------------------------------------------- transforms
     def create_transform(
@@ -282,6 +236,9 @@ class Store:
         except Exception as failure:  # keep the run's own error the one that propagates
             logger.warning("marking task run %s FAILED failed: %s", run_id, one_line(failure))
 
+    def opened(self) -> None:
+        self.fail_stale_runs()
+
     def fail_stale_runs(self) -> list[str]:
         """Mark FAILED the RUNNING runs of this host whose process is gone; return their ids.
 
@@ -393,7 +350,7 @@ class Store:
             StoreError: the table is empty, lacks ``labeling_set_id``, ``label`` or the key,
                 or holds an id or label that is too long or has control characters.
         """
-        session = _work_session(handle, name)
+        session = work_session(handle, name)
         transform = self._transform(session, name, lock=True)
         if check is not None:
             stored = read_labels(session, transform.id, transform.primary_key)
@@ -419,195 +376,8 @@ class Store:
             )
             return set(keys)
 
-    # ------------------------------------------------------------------------- models
-    def save_model(
-        self,
-        handle: RunHandle,
-        name: str,
-        model: dict[str, Any],
-        trained_with: Mapping[str, Any] | None = None,
-    ) -> int:
-        """Store a trained model as the transform's next version and mark it READY.
-
-        Args:
-            trained_with: the transform parameters the model was trained with (those a model
-                learns with: ``training`` in ``engine.settings``); checked under the
-                transform's write lock against the stored ones.
-
-        Raises:
-            StoreError: ``trained_with`` differs from the stored parameters: the transform
-                was updated while the model trained (nothing is saved; train again).
-        """
-        session = _work_session(handle, name)
-        transform = self._transform(session, name, lock=True)
-        if trained_with is not None:
-            stored = transform.to_record()
-            changed = sorted(k for k, v in trained_with.items() if getattr(stored, k) != v)
-            if changed:
-                raise StoreError(
-                    f"transform {name!r} was updated while it trained ({', '.join(changed)} "
-                    f"changed); the model would be stale, so it was not saved: train it again "
-                    f"(`Workflow.train`)"
-                )
-        latest = session.scalar(
-            select(func.max(Model.version)).where(Model.transform_id == transform.id)
-        )
-        version = (latest or 0) + 1
-        now = utcnow()
-        session.add(
-            Model(
-                transform_id=transform.id,
-                version=version,
-                task_run_id=handle.id,
-                model=model,
-                created_at=now,
-            )
-        )
-        transform.status, transform.updated_at = "READY", now
-        session.flush()
-        return version
-
-    def latest_model(self, name: str) -> tuple[int, dict[str, Any]] | None:
-        """The newest model as ``(version, model)``, or ``None`` before the first training."""
-        with self._reading() as session:
-            transform = self._transform(session, name)
-            found = session.execute(
-                select(Model.version, Model.model)
-                .where(Model.transform_id == transform.id)
-                .order_by(Model.version.desc())
-                .limit(1)
-            ).first()
-            return None if found is None else (found.version, found.model)
-
-    def model(self, name: str, version: int) -> dict[str, Any]:
-        """One model version.
-
-        Raises:
-            ModelNotFoundError: the transform has no such version (the message lists them).
-        """
-        with self._reading() as session:
-            transform = self._transform(session, name)
-            found = session.scalar(
-                select(Model.model).where(
-                    Model.transform_id == transform.id, Model.version == version
-                )
-            )
-            if found is not None:
-                return cast(dict[str, Any], found)
-            versions = list(
-                session.scalars(select(Model.version).where(Model.transform_id == transform.id))
-            )
-        raise ModelNotFoundError(
-            f"transform {name!r} has no model version {version}; "
-            + (
-                f"its versions are {sorted(versions)}"
-                if versions
-                else "train it first (`Workflow.train`)"
-            )
-        )
-
-    # ------------------------------------------------------------------------- evaluations
-    def save_evaluation(
-        self,
-        handle: RunHandle,
-        name: str,
-        model_version: int | None,
-        metrics: dict[str, Any],
-        label_count: int,
-    ) -> EvaluationRecord:
-        """Keep an evaluation run's quality report (``QualityReport.to_dict()``)."""
-        session = _work_session(handle, name)
-        transform = self._transform(session, name, lock=True)
-        evaluation = EvaluationMetrics(
-            task_run_id=handle.id,
-            transform_id=transform.id,
-            model_version=model_version,
-            metrics=metrics,
-            label_count=int(label_count),
-            created_at=utcnow(),
-        )
-        session.add(evaluation)
-        session.flush()
-        return evaluation.to_record(name)
-
-    def evaluations(self, name: str) -> list[EvaluationRecord]:
-        """Every evaluation of a transform, oldest first: its quality across label rounds."""
-        with self._reading() as session:
-            transform = self._transform(session, name)
-            found = session.scalars(
-                select(EvaluationMetrics)
-                .where(EvaluationMetrics.transform_id == transform.id)
-                .order_by(EvaluationMetrics.created_at, EvaluationMetrics.id)
-            )
-            return [e.to_record(name) for e in found]
-
-    # ------------------------------------------------------------------------- helpers
-    @contextmanager
-    def _reading(self) -> Iterator[Session]:
-        with database_errors(self.url), Session(self._read) as session, session.begin():
-            yield session
-
-    @contextmanager
-    def _writing(self) -> Iterator[Session]:
-        with (
-            database_errors(self.url),
-            Session(self._write, expire_on_commit=False) as session,
-            session.begin(),
-        ):
-            yield session
-
-    def _run(self, session: Session, run_id: str) -> tuple[TaskRun, str]:
-        """A run by id, or by a unique beginning of its id, with its transform's name."""
-        text = run_id.strip().lower()
-        query = select(TaskRun, Transform.name).join(Transform)
-        if len(text) >= _MIN_ID_PREFIX and set(text) <= _ID_CHARACTERS:
-            query = query.where(TaskRun.id.startswith(text, autoescape=True))
-        else:
-            query = query.where(TaskRun.id == run_id)
-        found = session.execute(query.limit(2)).all()
-        if len(found) == 1:
-            return found[0][0], found[0][1]
-        raise TaskRunNotFoundError(
-            f"no task run {run_id!r} in the store at {safe_url(self.url)}"
-            + (" (several runs begin with it)" if found else "")
-            + "; give its whole id or at least its first 8 characters, as listed with the "
-            "runs (`Store.runs`)"
-        )
-
-    def _transform(self, session: Session, name: str, lock: bool = False) -> Transform:
-        query = select(Transform).where(Transform.name == name)
-        # FOR NO KEY UPDATE serialises the writers of one transform on PostgreSQL yet lets
-        # other runs insert rows that reference it; SQLite ignores it (BEGIN IMMEDIATE already
-        # serialises every writer)
-        found = session.scalar(query.with_for_update(key_share=True) if lock else query)
-        if found is not None:
-            return found
-        known = list(session.scalars(select(Transform.name).order_by(Transform.name)))
-        raise TransformNotFoundError(
-            f"no transform named {name!r} in the store at {safe_url(self.url)}; "
-            + (f"known transforms: {', '.join(known)}" if known else "it has no transforms yet")
-            + " (create one: `Workflow.create_transform`)"
-        )
-
-
-def _dispose(*engines: Engine) -> None:
-    for engine in engines:
-        engine.dispose()
-
-
-def _work_session(handle: RunHandle, name: str) -> Session:
-    if not handle.active:
-        raise StoreError(f"task run {handle.id} has ended; write inside its `with` block")
-    if handle.transform != name:
-        raise StoreError(
-            f"task run {handle.id} belongs to transform {handle.transform!r}, not {name!r}"
-        )
-    return handle.session
-
 
 _PARAMETER_NAMES = tuple(p.name for p in TRANSFORM_PARAMETERS)
-_MIN_ID_PREFIX = 8
-_ID_CHARACTERS = set("0123456789abcdef-")
 
 
 def _exists(name: str) -> TransformExistsError:

@@ -38,7 +38,7 @@ def stored_match(
     The model is not refitted: a batch then shows what the production transform does to the
     data, which is the thing to validate.
     """
-    from ...workflow import trained_transform  # the store is imported only when used
+    from ...stored import trained_transform  # the store is imported only when used
 
     engine = trained_transform(store_url, transform_name)
     params = MatchParameters(engine.get_settings(), exclude_columns=tuple(exclude_columns or ()))
