@@ -20,13 +20,17 @@ from ..errors import ModelFileError
 from .blocking import BlockingPlan
 from .columns import ColumnPlan, ColumnSpec
 from .fellegi_sunter import FellegiSunterModel
+from .model_schema import (
+    FORMAT,
+    FORMAT_VERSION,
+    MAX_CONTAINERS,
+    MAX_FILE_BYTES,
+    validate_model_file,
+)
 from .supervised import LevelWeightClassifier
 
 if TYPE_CHECKING:
     from .transform import FindMatches
-
-FORMAT = "gx-findmatches-transform"
-FORMAT_VERSION = 2  # 2: sessions-trained m, level-weight classifier
 
 
 def transform_to_dict(transform: FindMatches) -> dict[str, Any]:
@@ -56,48 +60,39 @@ def transform_to_dict(transform: FindMatches) -> dict[str, Any]:
 
 
 def transform_from_dict(data: dict[str, Any]) -> FindMatches:
-    """Rebuild a fitted transform from :func:`transform_to_dict` output."""
+    """Rebuild a fitted transform from :func:`transform_to_dict` output, after checking it
+    in full against the schema (:mod:`.model_schema`): the dictionary may come from anyone.
+
+    Raises:
+        ModelFileError: it is not a transform, or any field is wrong (the message names it).
+    """
     from .transform import FindMatches
 
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ModelFileError(
-            "this is not a gx-findmatches transform file; save one with "
-            "FindMatches.save or `gx-findmatches match --save-model`"
-        )
-    if data.get("version") != FORMAT_VERSION:
-        raise ModelFileError(
-            f"transform file version {data.get('version')} is not supported "
-            f"by this release (reads version {FORMAT_VERSION}); refit and "
-            f"save the transform again"
-        )
-    try:
-        transform = FindMatches(**data["params"])
-        specs = tuple(ColumnSpec(**spec) for spec in data["columns"])
-        transform.column_plan_ = ColumnPlan(specs, dict(data["excluded_columns"]))
-        blocking = data["blocking"]
-        transform.blocking_plan_ = BlockingPlan(
-            keys=tuple(tuple((col, tf) for col, tf in key) for key in blocking["keys"]),
-            window=int(blocking["window"]),
-            neighbourhood_columns=tuple(blocking["neighbourhood_columns"]),
-            budget=int(blocking["budget"]),
-            rejected=dict(blocking["rejected"]),
-        )
-        transform.fellegi_sunter_ = FellegiSunterModel.from_dict(data["fellegi_sunter"])
-        classifier = data["classifier"]
-        transform.classifier_ = LevelWeightClassifier.from_dict(classifier) if classifier else None
-        labels = data["labels"]
-        transform.labels_ = pd.DataFrame(
-            {
-                "left_key": pd.Series(labels["left_key"], dtype=object),
-                "right_key": pd.Series(labels["right_key"], dtype=object),
-                "is_match": pd.Series(labels["is_match"], dtype=bool),
-            }
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise ModelFileError(
-            f"the transform file is damaged ({type(error).__name__}: {error}); "
-            f"refit and save the transform again"
-        ) from error
+    model = validate_model_file(data)
+    transform = FindMatches(**model.params.model_dump())
+    specs = tuple(ColumnSpec(c.name, c.kind, c.reason) for c in model.columns)
+    transform.column_plan_ = ColumnPlan(specs, dict(model.excluded_columns))
+    blocking = model.blocking
+    transform.blocking_plan_ = BlockingPlan(
+        keys=tuple(tuple((column, rule) for column, rule in key) for key in blocking.keys),
+        window=blocking.window,
+        neighbourhood_columns=tuple(blocking.neighbourhood_columns),
+        budget=blocking.budget,
+        rejected=dict(blocking.rejected),
+    )
+    transform.fellegi_sunter_ = FellegiSunterModel.from_dict(model.fellegi_sunter.model_dump())
+    classifier = model.classifier
+    transform.classifier_ = (
+        LevelWeightClassifier.from_dict(classifier.model_dump()) if classifier else None
+    )
+    labels = model.labels
+    transform.labels_ = pd.DataFrame(
+        {
+            "left_key": pd.Series(labels.left_key, dtype=object),
+            "right_key": pd.Series(labels.right_key, dtype=object),
+            "is_match": pd.Series(labels.is_match, dtype=bool),
+        }
+    )
     transform.feature_names_in_ = pd.Index([s.name for s in specs]).to_numpy(dtype=object)
     transform.n_features_in_ = len(specs)
     transform.fit_seconds_ = {}
@@ -105,9 +100,16 @@ def transform_from_dict(data: dict[str, Any]) -> FindMatches:
 
 
 def save_transform(transform: FindMatches, path: str | Path) -> Path:
-    """Write atomically: a crash mid-write never leaves a half-written model file."""
+    """Write atomically: a crash mid-write never leaves a half-written model file.
+
+    Raises:
+        ModelFileError: the transform's file would not load back (a parameter beyond the
+            bounds of :mod:`.model_schema`); nothing is written.
+    """
     target = Path(path)
-    text = json.dumps(transform_to_dict(transform), indent=1, sort_keys=False)
+    data = transform_to_dict(transform)
+    validate_model_file(data, saving=True)  # never write a file that would not load back
+    text = json.dumps(data, indent=1, sort_keys=False)
     handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -120,18 +122,45 @@ def save_transform(transform: FindMatches, path: str | Path) -> Path:
 
 
 def load_transform(path: str | Path) -> FindMatches:
-    """Read a transform file written by :func:`save_transform`."""
+    """Read a transform file written by :func:`save_transform`.
+
+    The file is untrusted: its size is bounded before it is read, and nesting too deep for
+    the JSON decoder is reported like any other damage.
+    """
     source = Path(path)
     if not source.is_file():
         raise ModelFileError(f"no transform file at {source}; check the path")
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    size = source.stat().st_size
+    if size > MAX_FILE_BYTES:
         raise ModelFileError(
-            f"{source} is not a JSON transform file ({error}); save "
-            f"transforms with FindMatches.save"
-        ) from error
+            f"{source} is {size / 2**20:,.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB a "
+            f"transform file may have (FindMatches.save writes a few MB at most); check the "
+            f"path, or fit the transform again and save it"
+        )
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_json(source, str(error)) from None
+    containers = text.count("[") + text.count("{")  # brackets inside strings count too: fine
+    if containers > MAX_CONTAINERS:
+        raise ModelFileError(
+            f"{source} holds {containers:,} JSON lists and objects, over the "
+            f"{MAX_CONTAINERS:,} a transform file may have (FindMatches.save writes a few per "
+            f"column and blocking key); check the path, or fit the transform again and save it"
+        )
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise _not_json(source, "nested too deeply") from None
+    except ValueError as error:  # bad JSON, or a number too long to convert (4,300 digits)
+        raise _not_json(source, str(error)) from None
     return transform_from_dict(data)
+
+
+def _not_json(source: Path, problem: str) -> ModelFileError:
+    return ModelFileError(
+        f"{source} is not a JSON transform file ({problem}); save transforms with FindMatches.save"
+    )
 
 
 def _json_params(params: dict[str, Any]) -> dict[str, Any]:
