@@ -3,6 +3,8 @@ that name the problem and the fix, before any work starts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -83,6 +85,25 @@ def check_table(frame: object, primary_key: str, partition_by: str | None) -> np
             f"them (they look like the result of an earlier run)"
         )
     return keys.reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
+
+
+def check_fitted_columns(frame: pd.DataFrame, compared: Sequence[str]) -> None:
+    """A table matched by a fitted transform must hold every column it compares.
+
+    A table that lost a column since training (or a transform loaded from a file fitted on
+    other data) would otherwise fail deep inside comparison with a bare ``KeyError``.
+
+    Raises:
+        ColumnError: names the missing columns, the table's columns and the fix.
+    """
+    missing = [name for name in compared if name not in frame.columns]
+    if missing:
+        raise ColumnError(
+            f"the table lacks column(s) {missing}, which this transform was fitted to compare "
+            f"(it compares {list(compared)}; the table has {[str(c) for c in frame.columns]}); "
+            f"add the missing column(s) to the table (renamed columns need their old names), "
+            f"or fit the transform again on the table as it is now"
+        )
 
 
 def partition_codes(frame: pd.DataFrame, partition_by: str | None) -> np.ndarray:
