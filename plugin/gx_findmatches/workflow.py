@@ -122,7 +122,9 @@ class Workflow:
         ) as run:
             frame = self.data(name)
             keys = frame[record.primary_key]
-            label_pairs(table, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE)
+            label_pairs(
+                table, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE, data=frame
+            )
             merged = (
                 table
                 if replace

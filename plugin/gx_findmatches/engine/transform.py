@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from .comparison import level_count
 from .fellegi_sunter import FellegiSunterModel, fit_fellegi_sunter
 from .fit_memo import FitMemo
 from .identical import collapse_identical
-from .labels import LabeledPairs, label_pairs
+from .labels import LabeledPairs, label_notes, label_pairs
 from .prepared import PreparedTable, prepare_table
 from .results import MatchResult, MatchSummary
 from .supervised import LevelWeightClassifier, can_fit_supervised, fit_supervised
@@ -104,6 +105,8 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
             classifier = None
             if can_fit_supervised(labelled.is_match):
                 classifier = self.fit_classifier(table, labelled)
+            if labels is not None:
+                self._add_notes(label_notes(labels, labelled, X, self.primary_key))
         self.classifier_: LevelWeightClassifier | None = classifier
         self.labels_: pd.DataFrame = _labels_by_key(labelled, table.keys)
         self.fit_seconds_: dict[str, float] = timer.seconds
@@ -172,6 +175,12 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         self.feature_names_in_ = np.array([c.spec.name for c in table.columns], dtype=object)
         self.n_features_in_ = len(table.columns)
         return table, left, right
+
+    def _add_notes(self, notes: Sequence[str]) -> None:
+        """Keep what fit noticed with the model's notes, which every match summary shows
+        (and the model file keeps)."""
+        model = self.fellegi_sunter_
+        self.fellegi_sunter_ = replace(model, notes=(*model.notes, *notes))
 
     def prepare(self, X: pd.DataFrame) -> PreparedTable:
         """``X`` checked, sorted by key and normalized as this fitted transform compares it
