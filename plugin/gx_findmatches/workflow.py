@@ -198,7 +198,9 @@ class Workflow:
         with self._run(name, "IMPORT_LABELS", {"source": source, "replace": replace}) as run:
             frame = self.data(name)
             keys = frame[record.primary_key]
-            label_pairs(table, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE)
+            label_pairs(
+                table, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE, data=frame
+            )
 
             def check(merged: pd.DataFrame) -> None:
                 try:

@@ -88,6 +88,7 @@ KEY_FUNCTIONS: dict[str, Callable[[str], str]] = {
     "unordered_day_month": _unordered_day_month,
     "year_month": lambda v: v[:6] if len(v) == 8 else "",
 }
+KEY_TRANSFORMS: tuple[str, ...] = tuple(sorted(KEY_FUNCTIONS))  # the key rule names
 
 
 def key_codes(column: PreparedColumn, transform: str) -> np.ndarray:
@@ -206,17 +207,30 @@ def pairs_within_groups(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sorted_neighbourhood(
-    sort_key: np.ndarray, window: int, valid: np.ndarray, partition: np.ndarray
+    sort_key: np.ndarray,
+    window: int,
+    valid: np.ndarray,
+    partition: np.ndarray,
+    max_pairs: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of records within ``window`` places of each other in ``sort_key`` order."""
+    """Pairs of records within ``window`` places of each other in ``sort_key`` order.
+
+    Offsets stop at the number of records, and once more than ``max_pairs`` pairs are made
+    (each offset makes new, distinct pairs, so the caller's limit check will refuse them):
+    however wide the window, memory stays within ``max_pairs`` plus one offset's pairs.
+    """
     candidates = np.flatnonzero(valid)
     order = candidates[np.argsort(sort_key[candidates], kind="stable")]
     lefts, rights = [], []
-    for offset in range(1, window):
+    made = 0
+    for offset in range(1, min(window, len(order))):
         a, b = order[:-offset], order[offset:]
         same = partition[a] == partition[b]
         lefts.append(a[same])
         rights.append(b[same])
+        made += len(lefts[-1])
+        if max_pairs is not None and made > max_pairs:
+            break
     if not lefts:
         return np.empty(0, "int64"), np.empty(0, "int64")
     left, right = np.concatenate(lefts), np.concatenate(rights)
@@ -362,7 +376,10 @@ def candidate_pairs(
             dtype=object,
         )
         valid = ~np.logical_and.reduce([c.missing for c in names])
-        left, right = sorted_neighbourhood(joined.astype(str), plan.window, valid, partition)
+        left, right = sorted_neighbourhood(
+            joined.astype(str), plan.window, valid, partition, max_pairs
+        )
+        check_pair_limit(len(left), max_pairs, plan)  # its pairs are distinct: a lower bound
         encoded.append(left * n + right)
     unique = sorted_unique(np.concatenate(encoded))
     check_pair_limit(len(unique), max_pairs, plan)

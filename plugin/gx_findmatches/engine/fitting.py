@@ -8,6 +8,7 @@ non-match, re-learn the level weights from them (see :mod:`.supervised`).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import numpy as np
@@ -19,7 +20,7 @@ from .comparison import level_count
 from .fellegi_sunter import fit_fellegi_sunter
 from .fit_memo import FitMemo
 from .identical import collapse_identical
-from .labels import LabeledPairs, label_pairs
+from .labels import LabeledPairs, label_notes, label_pairs
 from .matcher import Matcher, labels_by_key
 from .prepared import prepare_table
 from .settings import MatchSettings
@@ -56,11 +57,16 @@ def fit_matcher(
         classifier = None
         if can_fit_supervised(labelled.is_match):
             classifier = unsupervised.fit_classifier(memo.table, labelled)
+        model = unsupervised.fellegi_sunter
+        if labels is not None:  # what fit noticed about the labels goes with the model's
+            # notes, which every match summary shows and the model file keeps
+            notes = label_notes(labels, labelled, X, settings.primary_key)
+            model = dataclasses.replace(model, notes=(*model.notes, *notes))
     matcher = Matcher(
         settings,
         unsupervised.column_plan,
         unsupervised.blocking_plan,
-        unsupervised.fellegi_sunter,
+        model,
         classifier,
         labels_by_key(labelled, memo.table.keys),
         timer.seconds,

@@ -20,11 +20,15 @@ from .blocking import BlockingPlan
 from .columns import ColumnPlan, ColumnSpec
 from .fellegi_sunter import FellegiSunterModel
 from .matcher import Matcher
+from .model_schema import (
+    FORMAT,
+    FORMAT_VERSION,
+    MAX_CONTAINERS,
+    MAX_FILE_BYTES,
+    validate_model_file,
+)
 from .settings import MatchSettings
 from .supervised import LevelWeightClassifier
-
-FORMAT = "gx-findmatches-transform"
-FORMAT_VERSION = 2  # 2: sessions-trained m, level-weight classifier
 
 
 def matcher_to_dict(matcher: Matcher) -> dict[str, Any]:
@@ -53,71 +57,98 @@ def matcher_to_dict(matcher: Matcher) -> dict[str, Any]:
 
 
 def matcher_from_dict(data: dict[str, Any]) -> Matcher:
-    """Rebuild a fitted model from :func:`matcher_to_dict` output."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ModelFileError(
-            "this is not a gx-findmatches transform file; save one with "
-            "FindMatches.save or `gx-findmatches match --save-model`"
-        )
-    if data.get("version") != FORMAT_VERSION:
-        raise ModelFileError(
-            f"transform file version {data.get('version')} is not supported "
-            f"by this release (reads version {FORMAT_VERSION}); refit and "
-            f"save the transform again"
-        )
+    """Rebuild a fitted model from :func:`matcher_to_dict` output, after checking it in full
+    against the schema (:mod:`.model_schema`): the dictionary may come from anyone.
+
+    Raises:
+        ModelFileError: it is not a transform, or any field is wrong (the message names it).
+    """
+    model = validate_model_file(data)
     try:
-        settings = MatchSettings(**data["params"])
-        specs = tuple(ColumnSpec(**spec) for spec in data["columns"])
-        blocking = data["blocking"]
-        plan = BlockingPlan(
-            keys=tuple(tuple((col, tf) for col, tf in key) for key in blocking["keys"]),
-            window=int(blocking["window"]),
-            neighbourhood_columns=tuple(blocking["neighbourhood_columns"]),
-            budget=int(blocking["budget"]),
-            rejected=dict(blocking["rejected"]),
-        )
-        classifier = data["classifier"]
-        labels = data["labels"]
-        return Matcher(
-            settings=settings,
-            column_plan=ColumnPlan(specs, dict(data["excluded_columns"])),
-            blocking_plan=plan,
-            fellegi_sunter=FellegiSunterModel.from_dict(data["fellegi_sunter"]),
-            classifier=LevelWeightClassifier.from_dict(classifier) if classifier else None,
-            labels=pd.DataFrame(
-                {
-                    "left_key": pd.Series(labels["left_key"], dtype=object),
-                    "right_key": pd.Series(labels["right_key"], dtype=object),
-                    "is_match": pd.Series(labels["is_match"], dtype=bool),
-                }
-            ),
-        )
-    except (KeyError, TypeError, ValueError, ParameterError) as error:
+        settings = MatchSettings(**model.params.model_dump())
+    except ParameterError as error:
         raise ModelFileError(
-            f"the transform file is damaged ({type(error).__name__}: {error}); "
-            f"refit and save the transform again"
+            f"the transform file's params are invalid ({error}); refit and save the transform again"
         ) from error
+    specs = tuple(ColumnSpec(c.name, c.kind, c.reason) for c in model.columns)
+    blocking = model.blocking
+    classifier = model.classifier
+    labels = model.labels
+    return Matcher(
+        settings=settings,
+        column_plan=ColumnPlan(specs, dict(model.excluded_columns)),
+        blocking_plan=BlockingPlan(
+            keys=tuple(tuple((column, rule) for column, rule in key) for key in blocking.keys),
+            window=blocking.window,
+            neighbourhood_columns=tuple(blocking.neighbourhood_columns),
+            budget=blocking.budget,
+            rejected=dict(blocking.rejected),
+        ),
+        fellegi_sunter=FellegiSunterModel.from_dict(model.fellegi_sunter.model_dump()),
+        classifier=LevelWeightClassifier.from_dict(classifier.model_dump()) if classifier else None,
+        labels=pd.DataFrame(
+            {
+                "left_key": pd.Series(labels.left_key, dtype=object),
+                "right_key": pd.Series(labels.right_key, dtype=object),
+                "is_match": pd.Series(labels.is_match, dtype=bool),
+            }
+        ),
+    )
 
 
 def save_matcher(matcher: Matcher, path: str | Path) -> Path:
-    """Write atomically: a crash mid-write never leaves a half-written model file."""
-    text = json.dumps(matcher_to_dict(matcher), indent=1, sort_keys=False)
+    """Write atomically: a crash mid-write never leaves a half-written model file.
+
+    Raises:
+        ModelFileError: the model's file would not load back (a parameter beyond the bounds
+            of :mod:`.model_schema`); nothing is written.
+    """
+    data = matcher_to_dict(matcher)
+    validate_model_file(data, saving=True)  # never write a file that would not load back
+    text = json.dumps(data, indent=1, sort_keys=False)
     return write_text_atomically(path, text)
 
 
 def load_matcher(path: str | Path) -> Matcher:
-    """Read a model file written by :func:`save_matcher`."""
+    """Read a model file written by :func:`save_matcher`.
+
+    The file is untrusted: its size is bounded before it is read, and nesting too deep for
+    the JSON decoder is reported like any other damage.
+    """
     source = Path(path)
     if not source.is_file():
         raise ModelFileError(f"no transform file at {source}; check the path")
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    size = source.stat().st_size
+    if size > MAX_FILE_BYTES:
         raise ModelFileError(
-            f"{source} is not a JSON transform file ({error}); save "
-            f"transforms with FindMatches.save"
-        ) from error
+            f"{source} is {size / 2**20:,.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB a "
+            f"transform file may have (FindMatches.save writes a few MB at most); check the "
+            f"path, or fit the transform again and save it"
+        )
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_json(source, str(error)) from None
+    containers = text.count("[") + text.count("{")  # brackets inside strings count too: fine
+    if containers > MAX_CONTAINERS:
+        raise ModelFileError(
+            f"{source} holds {containers:,} JSON lists and objects, over the "
+            f"{MAX_CONTAINERS:,} a transform file may have (FindMatches.save writes a few per "
+            f"column and blocking key); check the path, or fit the transform again and save it"
+        )
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise _not_json(source, "nested too deeply") from None
+    except ValueError as error:  # bad JSON, or a number too long to convert (4,300 digits)
+        raise _not_json(source, str(error)) from None
     return matcher_from_dict(data)
+
+
+def _not_json(source: Path, problem: str) -> ModelFileError:
+    return ModelFileError(
+        f"{source} is not a JSON transform file ({problem}); save transforms with FindMatches.save"
+    )
 
 
 def _json_params(params: dict[str, Any]) -> dict[str, Any]:
