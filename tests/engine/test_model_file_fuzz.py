@@ -26,7 +26,7 @@ import pytest
 from gx_findmatches import FindMatches
 from gx_findmatches.datasets.febrl import PRIMARY_KEY, labels_from_truth, true_entities
 from gx_findmatches.engine.labels import label_notes, label_pairs
-from gx_findmatches.engine.persistence import transform_to_dict
+from gx_findmatches.engine.persistence import matcher_to_dict
 from gx_findmatches.errors import FindMatchesError, ModelFileError
 from gx_findmatches.io import read_table
 from hypothesis import HealthCheck, event, given, settings
@@ -55,7 +55,7 @@ def saved(table: pd.DataFrame) -> dict[str, Any]:
     """A real supervised model file's content (a classifier, labels and notes in it)."""
     labels = labels_from_truth(table, true_entities(table), PRIMARY_KEY, max_records=40)
     fitted = FindMatches(primary_key=PRIMARY_KEY).fit(table, labels)
-    return json.loads(json.dumps(transform_to_dict(fitted)))
+    return json.loads(json.dumps(matcher_to_dict(fitted.matcher)))
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from gx_findmatches.engine.blocking import BlockingPlan, candidate_pairs, sorted
 from gx_findmatches.engine.columns import ColumnSpec
 from gx_findmatches.engine.comparison import prepare_column
 from gx_findmatches.engine.model_schema import MAX_FILE_BYTES, MAX_WINDOW
-from gx_findmatches.engine.persistence import transform_from_dict
+from gx_findmatches.engine.persistence import matcher_from_dict
 from gx_findmatches.errors import CandidatePairLimitError, ModelFileError
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -38,9 +38,9 @@ def saved(table: pd.DataFrame) -> dict[str, Any]:
     labels = labels_from_truth(table, true_entities(table), PRIMARY_KEY, max_records=40)
     fitted = FindMatches(primary_key=PRIMARY_KEY).fit(table, labels)
     assert fitted.model_kind_ == "supervised"
-    from gx_findmatches.engine.persistence import transform_to_dict
+    from gx_findmatches.engine.persistence import matcher_to_dict
 
-    return json.loads(json.dumps(transform_to_dict(fitted)))
+    return json.loads(json.dumps(matcher_to_dict(fitted.matcher)))
 
 
 def _load(tmp_path: Path, saved: dict[str, Any], mutate: Mutation) -> FindMatches:
@@ -216,7 +216,7 @@ def test_a_dictionary_from_the_store_is_checked_too(saved: dict[str, Any]) -> No
     data = copy.deepcopy(saved)
     data["columns"][0]["kind"] = 3
     with pytest.raises(ModelFileError, match=r"columns\[0\]\.kind"):
-        transform_from_dict(data)
+        matcher_from_dict(data)
 
 
 # ------------------------------------------------------------------- blocking stays bounded
