@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import IO
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING
 
 from .errors import DataFileError
 from .outputs import check_output_file, write_atomically
 
 FORMATS = (".csv", ".tsv", ".parquet")
+
+if TYPE_CHECKING:  # pandas is imported where a table is read or written: the CLI starts fast
+    import pandas as pd
 
 
 def table_format(path: str | Path) -> str:
@@ -33,6 +34,8 @@ def table_format(path: str | Path) -> str:
 def read_table(path: str | Path, text_columns: bool = True) -> pd.DataFrame:
     """Read a table; with ``text_columns`` CSV/TSV cells stay strings (postcodes keep leading
     zeros, ids stay ids) and empty cells become missing values."""
+    import pandas as pd
+
     source = Path(path)
     suffix = table_format(source)
     if not source.is_file():

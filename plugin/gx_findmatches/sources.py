@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from .errors import DataFileError
 from .io import read_table, write_table
 
-if TYPE_CHECKING:  # SQLAlchemy is imported only when a database is used: it is slow to load
+if TYPE_CHECKING:  # SQLAlchemy and pandas are imported only when used: they are slow to load
+    import pandas as pd
     import sqlalchemy as sa
 
 
@@ -83,6 +82,7 @@ class DataSource:
         """The whole table as a DataFrame."""
         if not is_database_url(self.location):
             return read_table(self.location)
+        import pandas as pd
         import sqlalchemy as sa
 
         engine = _engine(self.location)

@@ -165,16 +165,23 @@ def shown_location(location: str | None) -> str | None:
 
 
 def workflow(args: argparse.Namespace, create: bool = False) -> Any:
-    """The workflow over the store the arguments name (imported late: SQLAlchemy is slow).
+    """The workflow over the store the arguments name (imported late: it loads the engine).
 
     Only ``transform create`` creates a store; every other command refuses to conjure an empty
     one (a ``findmatches.db`` in whatever folder it ran in) and says there is none.
     """
-    from ..store import Store, StoreError, StoreNotFoundError
     from ..workflow import Workflow
 
+    return Workflow(store(args, create))
+
+
+def store(args: argparse.Namespace, create: bool = False) -> Any:
+    """The store the arguments name, alone: what read-only commands need (SQLAlchemy loads
+    in a fraction of a second; the engine behind the workflow takes seconds)."""
+    from ..store import Store, StoreError, StoreNotFoundError
+
     try:
-        return Workflow(Store(args.store, create=create))
+        return Store(args.store, create=create)
     except StoreNotFoundError:
         raise
     except StoreError as error:

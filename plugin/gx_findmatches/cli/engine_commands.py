@@ -7,17 +7,19 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..engine.evaluation import QualityReport
-from ..engine.results import MatchResult
 from ..engine.settings import MatchSettings
-from ..engine.transform import FindMatches
-from ..engine.validation import check_trained_columns
 from ..errors import DataFileError
 from ..io import check_table_output, read_table, table_format
 from ..outputs import check_output_file, check_output_folder
 from ..sources import DataSource, is_database_url
+
+if TYPE_CHECKING:  # the engine imports scikit-learn (seconds): loaded by the commands that run it
+    from ..engine.evaluation import QualityReport
+    from ..engine.results import MatchResult
+    from ..engine.transform import FindMatches
+
 from .common import (
     EXIT_OK,
     command,
@@ -108,6 +110,8 @@ def _data_arguments(
 
 
 def _transform(args: argparse.Namespace) -> FindMatches:
+    from ..engine.transform import FindMatches
+
     """The one-shot transform the flags describe (checked before any file is read)."""
     return FindMatches.from_settings(MatchSettings(**settings_from_args(args)))
 
@@ -173,6 +177,9 @@ def _run_match(args: argparse.Namespace) -> int:
         result = flow.match(args.transform, output, args.replace_output, data=data)
     elif mode == "model":
         assert data is not None  # match_mode requires --data with --model
+        from ..engine.transform import FindMatches
+        from ..engine.validation import check_trained_columns
+
         model = FindMatches.load(args.model).set_params(**given_settings(args))
         model.get_settings()  # the overrides are checked before any data is read
         _check_output_paths(args)

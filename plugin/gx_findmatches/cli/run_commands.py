@@ -58,17 +58,17 @@ def _runs(args: argparse.Namespace) -> int:
     if action != "list" and args.limit is not None:
         raise ParameterError(f"--limit does not apply to `runs {action}`: it shows one run")
     from ..store import StoreNotFoundError
-    from .common import workflow
+    from .common import store as open_store
 
     if action == "list":
         try:
-            store = workflow(args).store
+            store = open_store(args)
         except StoreNotFoundError:
             if words:
                 raise
             return _list(None, None, args)  # no store yet: no runs, and none is created
         return _list(store, words[0] if words else None, args)
-    store = workflow(args).store
+    store = open_store(args)
     run = store.get_run(words[0]) if action == "show" else store.cancel_run(words[0])
     if args.json:
         print_json(asdict(run))

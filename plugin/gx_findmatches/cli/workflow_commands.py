@@ -23,6 +23,7 @@ from .common import (
     settings_arguments,
     settings_from_args,
     shown_location,
+    store,
     store_argument,
     workflow,
 )
@@ -225,7 +226,7 @@ def _list(args: argparse.Namespace) -> int:
     from ..store import StoreNotFoundError
 
     try:
-        records = [_shown(asdict(r)) for r in workflow(args).store.list_transforms()]
+        records = [_shown(asdict(r)) for r in store(args).list_transforms()]
     except StoreNotFoundError:  # no store yet: no transforms, and no store is created
         records = []
     if args.json:
@@ -238,13 +239,13 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    flow = workflow(args)
+    opened = store(args)
     details = {
-        "transform": _shown(asdict(flow.store.get_transform(args.name))),
-        "labelled_records": len(flow.store.labelled_keys(args.name)),
-        "model_version": (flow.store.latest_model(args.name) or (None,))[0],
-        "evaluations": [asdict(e) for e in flow.store.evaluations(args.name)],
-        "runs": [asdict(r) for r in flow.store.runs(args.name, limit=5)],
+        "transform": _shown(asdict(opened.get_transform(args.name))),
+        "labelled_records": len(opened.labelled_keys(args.name)),
+        "model_version": (opened.latest_model(args.name) or (None,))[0],
+        "evaluations": [asdict(e) for e in opened.evaluations(args.name)],
+        "runs": [asdict(r) for r in opened.runs(args.name, limit=5)],
     }
     if args.json:
         print_json(details)
@@ -276,7 +277,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    workflow(args).store.delete_transform(args.name)
+    store(args).delete_transform(args.name)
     _emit({"deleted": args.name}, args, f"deleted transform {args.name!r}")
     return EXIT_OK
 

@@ -9,15 +9,17 @@ cells, the same column order. Checking that labels make sense is the engine's jo
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from .errors import StoreError
 from .names import check_ids
 from .schema import Label, LabelImport, utcnow
+
+if TYPE_CHECKING:  # pandas is imported where labels are read or written
+    import pandas as pd
 
 SET_COLUMN = "labeling_set_id"
 LABEL_COLUMN = "label"
@@ -72,6 +74,8 @@ def write_labels(
 def merge_labels(stored: pd.DataFrame, new: pd.DataFrame, primary_key: str) -> pd.DataFrame:
     """The labels after merging ``new`` into ``stored`` the way :func:`write_labels` does:
     a new row replaces the stored row of the same labeling set and primary key value."""
+    import pandas as pd
+
     if stored.empty:
         return new
     if new.empty or primary_key not in new.columns or SET_COLUMN not in new.columns:
@@ -168,12 +172,16 @@ def labels_frame(
         [row.labeling_set_id, row.label, *(row.record.get(c) for c in data_columns)] for row in rows
     ]
     names = [*GLUE_COLUMNS, *(data_columns or [primary_key])]
+    import pandas as pd
+
     return pd.DataFrame(values, columns=names, dtype=object)
 
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
+    import pandas as pd  # loaded by now: the labels came as a DataFrame
+
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None  # None, NaN, NaT and pd.NA all mean an empty cell
     return str(value)

@@ -10,12 +10,14 @@ bounded too: a label file of 1 MB ids once grew a store by 400 MB.
 from __future__ import annotations
 
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import StoreError
 
 #: The longest transform name (the ``transforms.name`` column holds 255 characters).
+if TYPE_CHECKING:  # pandas is imported where labels are read or written
+    import pandas as pd
+
 MAX_NAME_LENGTH = 255
 #: The longest labeling set id or label.
 MAX_ID_LENGTH = 255

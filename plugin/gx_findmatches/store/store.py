@@ -14,9 +14,8 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -43,6 +42,9 @@ from .records import (
 )
 from .runs import fail_runs, finish_run, stale_runs, start_run
 from .schema import Label, TaskRun, Transform, utcnow
+
+if TYPE_CHECKING:  # pandas is imported where labels are read or written
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
