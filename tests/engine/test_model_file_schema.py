@@ -269,8 +269,8 @@ def test_a_file_of_millions_of_empty_lists_is_refused_before_decoding(tmp_path: 
 def test_a_transform_whose_file_would_not_load_is_not_saved(
     table: pd.DataFrame, tmp_path: Path
 ) -> None:
-    fitted = FindMatches(primary_key=PRIMARY_KEY, random_state=None).fit(table)
-    FindMatches.load(fitted.save(tmp_path / "seedless.json"))  # None is a valid seed
+    fitted = FindMatches(primary_key=PRIMARY_KEY).fit(table)
+    FindMatches.load(fitted.save(tmp_path / "valid.json"))  # within bounds: saved and read
     fitted.set_params(max_candidate_pairs=10**12)
     with pytest.raises(ModelFileError) as info:
         fitted.save(tmp_path / "model.json")

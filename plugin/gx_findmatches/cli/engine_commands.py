@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine.settings import MatchSettings
-from ..errors import DataFileError
+from ..errors import DataFileError, ParameterError
 from ..io import check_table_output, read_table, table_format
 from ..outputs import check_output_file, check_output_folder
 from ..sources import DataSource, is_database_url
@@ -64,6 +64,17 @@ def register(commands: Any) -> None:
     match.add_argument("--replace-output", action="store_true", help="replace an output table")
     match.add_argument(
         "--save-model", help="also write the fitted transform as JSON (one-shot runs)"
+    )
+    match.add_argument(
+        "--engine",
+        choices=("pandas", "spark"),
+        default="pandas",
+        help="pandas (one machine) or spark: the same model, matching distributed by Spark "
+        "(needs the spark extra and Java; --out is then a Parquet folder; fitting stays on "
+        "this machine)",
+    )
+    match.add_argument(
+        "--master", help="Spark master URL with --engine spark (default: local mode, every core)"
     )
     match.add_argument("--json", action="store_true", help="print the summary as JSON")
     match.set_defaults(run=_run_match)
@@ -165,6 +176,12 @@ def _check_output_paths(args: argparse.Namespace, stored_data: str | None = None
 
 def _run_match(args: argparse.Namespace) -> int:
     mode = match_mode(args)
+    if args.engine == "spark":
+        from .spark_match import run_spark_match
+
+        return run_spark_match(args, mode)
+    if args.master:
+        raise ParameterError("--master applies only with --engine spark; add --engine spark")
     output = _output(args)
     started = time.perf_counter()
     data = DataSource(args.data, args.table) if args.data else None

@@ -113,7 +113,7 @@ class ParamsEntry(_Strict):
     enforce_provided_labels: bool
     partition_by: _Name | None
     max_candidate_pairs: Annotated[int, Field(ge=1, le=MAX_CANDIDATE_PAIRS)]
-    random_state: _Count | None
+    random_state: _Count
 
 
 class ColumnEntry(_Strict):

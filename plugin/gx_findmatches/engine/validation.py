@@ -90,8 +90,9 @@ def check_trained_columns(
     if missing:
         raise ColumnError(
             f"{table} lacks column(s) {missing} that {what} was trained on (it needs "
-            f"{required}); match a table with the same columns (extra columns are kept as "
-            f"they are), or train on this table's columns"
+            f"{required}); add the missing column(s) (renamed columns need their old names; "
+            f"extra columns are kept as they are), or fit the transform again on this table's "
+            f"columns"
         )
 
 
