@@ -156,7 +156,7 @@ class Workflow:
         """A stored transform's parameters (its record only: no model is loaded)."""
         return self.store.get_transform(name).settings()
 
-    def engine(self, name: str) -> FindMatches:
+    def estimator(self, name: str) -> FindMatches:
         """The latest trained model of a transform, or an unfitted one with its parameters
         (before the first training, or when the model is stale)."""
         settings = self.settings(name)
@@ -180,7 +180,7 @@ class Workflow:
         parameters = {"n_sets": n_sets, "set_size": set_size, "strategy": strategy}
         with self._run(name, "LABELING_SET_GENERATION", parameters) as run:
             frame = self.data(name)
-            sheet = self.engine(name).labeling_sets(
+            sheet = self.estimator(name).labeling_sets(
                 frame,
                 n_sets=n_sets,
                 set_size=set_size,
@@ -299,12 +299,12 @@ class Workflow:
         if data is not None:
             parameters["data"] = data.describe()
         with self._run(name, "FIND_MATCHES", parameters) as run:
-            engine = self.trained(name)
+            fitted = self.trained(name)
             source = data if data is not None else self._source(name)
             frame = source.read()
             what = f"transform {name!r}"
-            check_trained_columns(frame, engine.trained_columns_, what, source.describe())
-            result = engine.match(frame)
+            check_trained_columns(frame, fitted.trained_columns_, what, source.describe())
+            result = fitted.match(frame)
             if output is not None:
                 self.store.check_cancelled(run, "write the output")
                 output.write(result.frame, replace=replace_output)
@@ -357,8 +357,8 @@ class Workflow:
         Raises:
             NotTrainedError: the transform was never trained, or was updated since.
         """
-        version, engine = self._trained(name)
-        return version, engine.save(path)
+        version, fitted = self._trained(name)
+        return version, fitted.save(path)
 
     def _trained(self, name: str) -> tuple[int, FindMatches]:
         settings = self.settings(name)

@@ -17,5 +17,5 @@ def test_key_block_pairs_records_sharing_a_phonetic_key() -> None:
 
 
 def test_key_block_refuses_an_unknown_transform() -> None:
-    with pytest.raises(ValueError, match="unknown key transform"):
+    with pytest.raises(ValueError, match="unknown key rule"):
         KeyBlock("surname", "no-such-key")

@@ -340,15 +340,15 @@ def _incremental(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     flow = workflow(args)
-    engine = flow.trained(args.name)
+    fitted = flow.trained(args.name)
     data = flow.data(args.name)
     if args.group is not None:
         from ..engine.explain import explain_group
 
-        matched = engine.transform(data)
-        explained = explain_group(engine.matcher, matched, _as_key(args.group, matched["match_id"]))
+        matched = fitted.transform(data)
+        explained = explain_group(fitted.matcher, matched, _as_key(args.group, matched["match_id"]))
     else:
-        explained = engine.explain(data, [tuple(p) for p in args.pair])
+        explained = fitted.explain(data, [tuple(p) for p in args.pair])
     if args.json:
         print_json(explained.to_dict(orient="records"))
         return EXIT_OK

@@ -40,7 +40,7 @@ _COSTING_ROWS = 200_000  # above this many records, two-column keys are costed o
 # 30 coarse keys (PatentsView), so the cap never changes their plans.
 _MAX_COMBINED_KEYS = 40
 
-# Blocking key transforms per column kind.
+# Blocking key rules per column kind.
 _KEY_FAMILIES: dict[str, tuple[str, ...]] = {
     "name": ("exact", "soundex", "metaphone", "prefix3"),
     "text": ("exact", "sorted_tokens", "first_token", "prefix5", "code_token"),
@@ -73,7 +73,7 @@ def _code_token(v: str) -> str:
     return ""
 
 
-# Key transforms by name; public because the Spark backend computes the same keys from them
+# Key rules by name; public because the Spark backend computes the same keys from them
 # (the contract between the two backends: same prepared values in, same key text out).
 KEY_FUNCTIONS: dict[str, Callable[[str], str]] = {
     "code_token": _code_token,
@@ -91,7 +91,7 @@ KEY_FUNCTIONS: dict[str, Callable[[str], str]] = {
 KEY_TRANSFORMS: tuple[str, ...] = tuple(sorted(KEY_FUNCTIONS))  # the key rule names
 
 
-def key_codes(column: PreparedColumn, transform: str) -> np.ndarray:
+def key_codes(column: PreparedColumn, rule: str) -> np.ndarray:
     """Integer codes of one blocking key over all records (-1 = no key, never blocks)."""
     codes: np.ndarray
     uniques: np.ndarray
@@ -100,7 +100,7 @@ def key_codes(column: PreparedColumn, transform: str) -> np.ndarray:
     else:
         codes, found = pd.factorize(pd.Series(key_text(column), dtype=object))
         uniques = np.asarray(found, dtype=object)
-    keyed = np.array([KEY_FUNCTIONS[transform](str(u)) for u in uniques], dtype=object)
+    keyed = np.array([KEY_FUNCTIONS[rule](str(u)) for u in uniques], dtype=object)
     key_codes_of_unique, _ = pd.factorize(pd.Series(keyed, dtype=object))
     key_codes_of_unique = np.where(keyed == "", -1, key_codes_of_unique)
     result = key_codes_of_unique[codes] if len(uniques) else np.full(len(codes), -1)
@@ -127,14 +127,14 @@ class KeyCodes:
     def compound(
         self, key: tuple[tuple[str, str], ...], rows: np.ndarray | None = None
     ) -> np.ndarray:
-        """Codes of a key whose parts ``(column, transform)`` must all agree, within the
+        """Codes of a key whose parts ``(column, rule)`` must all agree, within the
         partition; only for the records at ``rows`` when given."""
         parts = []
         for part in key:
             if part not in self._singles:
-                column, transform = part
+                column, rule = part
                 self._singles[part] = combine_codes(
-                    key_codes(self._columns[column], transform), self._partition
+                    key_codes(self._columns[column], rule), self._partition
                 )
             parts.append(self._singles[part] if rows is None else self._singles[part][rows])
         return parts[0] if len(parts) == 1 else combine_codes(*parts)
@@ -242,7 +242,7 @@ class BlockingPlan:
     """The blocking passes chosen for a table, reusable on new data of the same shape.
 
     Attributes:
-        keys: compound keys, each a tuple of (column, key transform) that must all agree.
+        keys: compound keys, each a tuple of (column, key rule) that must all agree.
         window: sorted-neighbourhood window over the name columns (0 = no such pass).
         neighbourhood_columns: the columns concatenated for the sorted-neighbourhood pass.
         budget: the pair budget the keys were chosen under.

@@ -49,12 +49,12 @@ _BUCKET_ENTRIES = 1_000_000
 _HASH_KEYS = ("gx-findmatches-1", "gx-findmatches-2")  # 16 characters each, as pandas wants
 
 
-def single_key(column: PreparedColumn, transform: str) -> tuple[np.ndarray, np.ndarray]:
-    """One key transform over a column: per record two independent 64-bit hashes of the key
+def single_key(column: PreparedColumn, rule: str) -> tuple[np.ndarray, np.ndarray]:
+    """One key rule over a column: per record two independent 64-bit hashes of the key
     (shape ``(n, 2)``), and whether there is a key at all (as ``key_codes`` decides)."""
     text = key_text(column)
     codes, uniques = pd.factorize(pd.Series(text, dtype=object))
-    function = KEY_FUNCTIONS[transform]
+    function = KEY_FUNCTIONS[rule]
     keyed = np.array([*(function(str(u)) for u in uniques), ""], dtype=object)
     hashes = np.column_stack([pd.util.hash_array(keyed, hash_key=k) for k in _HASH_KEYS])
     return hashes[codes], (keyed != "")[codes] & ~column.missing

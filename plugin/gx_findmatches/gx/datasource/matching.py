@@ -40,7 +40,7 @@ def stored_match(
     """
     from ...stored import trained_transform  # the store is imported only when used
 
-    engine = trained_transform(store_url, transform_name)
-    params = MatchParameters(engine.get_settings(), exclude_columns=tuple(exclude_columns or ()))
-    result = engine.match(params.matching_frame(frame))
+    fitted = trained_transform(store_url, transform_name)
+    params = MatchParameters(fitted.get_settings(), exclude_columns=tuple(exclude_columns or ()))
+    result = fitted.match(params.matching_frame(frame))
     return MatchedBatch(frame, result, params).labelled()
