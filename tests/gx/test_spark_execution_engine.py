@@ -24,8 +24,7 @@ from gx_findmatches.checkpoints import suite_from_file
 from gx_findmatches.datasets.febrl import PRIMARY_KEY, labels_from_truth, true_entities
 from gx_findmatches.datasets.pima import load_pima_with_reentries
 from gx_findmatches.gx import __all__ as gx_exports
-from gx_findmatches.gx.metrics import match_result
-from gx_helpers import exception_messages, new_project
+from gx_helpers import counting_engine_runs, exception_messages, new_project
 
 pytestmark = pytest.mark.spark
 
@@ -87,9 +86,9 @@ def _run_suite(context: Any, suite_path: Path, name: str, frames: dict[str, Any]
                 actions=[UpdateDataDocsAction(name="docs")] if engine == "spark" else [],
             )
         )
-        before = match_result.ENGINE_CALLS
-        outcomes[engine] = checkpoint.run(batch_parameters={"dataframe": frames[engine]})
-        outcomes[f"{engine}_engine_calls"] = match_result.ENGINE_CALLS - before
+        with counting_engine_runs() as runs:
+            outcomes[engine] = checkpoint.run(batch_parameters={"dataframe": frames[engine]})
+        outcomes[f"{engine}_engine_calls"] = runs.count
     return outcomes
 
 

@@ -13,13 +13,13 @@ import pytest
 import sqlalchemy as sa
 from great_expectations.expectations.row_conditions import Column
 from gx_findmatches import FindMatches, write_table
-from gx_findmatches.gx.metrics import match_result
 from gx_helpers import (
     KIND,
     PRIMARY_KEY,
     TRUTH,
     Truth,
     case,
+    counting_engine_runs,
     exception_messages,
     new_project,
     run_checkpoint,
@@ -116,9 +116,9 @@ def run(
             max_value=truth.rate + 0.02,
         ),
     ]
-    before = match_result.ENGINE_CALLS
-    results = run_checkpoint(context, "febrl3_sql", definition, expectations)
-    results["_engine_calls"] = match_result.ENGINE_CALLS - before
+    with counting_engine_runs() as runs:
+        results = run_checkpoint(context, "febrl3_sql", definition, expectations)
+    results["_engine_calls"] = runs.count
     results["_context"] = context
     return results
 
