@@ -136,6 +136,7 @@ def test_the_spark_batch_is_a_spark_batch(project: tuple[Any, Path], spark: Any)
     assert isinstance(batch.data.execution_engine, PandasExecutionEngine)
 
 
+@pytest.mark.slow
 def test_every_expectation_of_the_shipped_suite_ran_on_spark(
     people_runs: dict[str, Any], people: pd.DataFrame
 ) -> None:
@@ -156,6 +157,7 @@ def test_every_expectation_of_the_shipped_suite_ran_on_spark(
     assert people_runs["spark_engine_calls"] == 1  # both rate checks and the rest share it
 
 
+@pytest.mark.slow
 def test_spark_results_equal_pandas_results(people_runs: dict[str, Any]) -> None:
     spark_results, pandas_results = (_results(people_runs[e]) for e in ENGINES)
     assert len(spark_results) == len(pandas_results) == 6
@@ -166,6 +168,7 @@ def test_spark_results_equal_pandas_results(people_runs: dict[str, Any]) -> None
         assert _comparable(on_spark) == _comparable(on_pandas), name  # observed and details
 
 
+@pytest.mark.slow
 def test_the_intentional_check_fails_on_spark(
     people_runs: dict[str, Any], people: pd.DataFrame
 ) -> None:
@@ -181,6 +184,7 @@ def test_the_intentional_check_fails_on_spark(
     assert failed[0].result["observed_value"] == pytest.approx(true_rate, abs=0.05)
 
 
+@pytest.mark.slow
 def test_data_docs_are_built_for_the_spark_run(
     people_runs: dict[str, Any], project: tuple[Any, Path]
 ) -> None:
