@@ -4,7 +4,8 @@ A Spark batch is collected to the driver and matched there, so for the same rows
 expectation must give exactly what the pandas data source gives. One file-mode project holds
 a Spark and a pandas data source over a 1,000-row FEBRL3 slice (whole entities, so the suite's
 duplicate-rate band still applies) and the Pima table; each suite runs once per engine through
-a real checkpoint.
+a real checkpoint. Those runs are slow; the fast gate keeps the Spark batch probe and the row
+condition (tests/gx/test_spark_batch_frame.py covers the collection itself).
 """
 
 from __future__ import annotations
@@ -201,6 +202,7 @@ def test_data_docs_are_built_for_the_spark_run(
 
 
 # ------------------------------------------------------------------ partitions and labels
+@pytest.mark.slow
 def test_partition_and_label_boundaries_on_spark_equal_pandas(pima_runs: dict[str, Any]) -> None:
     spark_results, pandas_results = (_results(pima_runs[e]) for e in ENGINES)
     by_type = {r.expectation_config.type: r for r in spark_results}
@@ -242,6 +244,7 @@ def test_a_row_condition_is_applied_before_matching_on_spark(
 
 
 # ------------------------------------------------------------------ metrics reading the batch
+@pytest.mark.slow
 def test_quality_reference_and_label_metrics_on_spark_equal_pandas(
     project: tuple[Any, Path], people: pd.DataFrame, spark: Any
 ) -> None:
@@ -297,6 +300,7 @@ def _guide_example() -> str:
     return section.split("```python\n", 1)[1].split("```", 1)[0]
 
 
+@pytest.mark.slow
 def test_the_user_guide_example_runs_on_spark(
     people: pd.DataFrame,
     spark: Any,
