@@ -6,7 +6,9 @@ as ``gx_helpers``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ import great_expectations as gx
 import gx_findmatches.gx  # noqa: F401  (registers the plugin)
 import pandas as pd
 from great_expectations.checkpoint import UpdateDataDocsAction
+from gx_findmatches.gx.metrics import match_result
 
 PRIMARY_KEY = "rec_id"
 TRUTH = "entity"
@@ -91,3 +94,28 @@ def exception_messages(result: Any) -> list[str]:
     info = result.exception_info or {}
     entries = [info] if "raised_exception" in info else list(info.values())
     return [str(e.get("exception_message")) for e in entries if e.get("raised_exception")]
+
+
+class EngineRuns(logging.Handler):
+    """Counts the FindMatches runs of ``findmatches.match_result``: one INFO record each."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+@contextmanager
+def counting_engine_runs() -> Iterator[EngineRuns]:
+    """The engine runs inside the block, counted from the match metric's log records."""
+    logger = match_result.logger
+    runs, level = EngineRuns(), logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(runs)
+    try:
+        yield runs
+    finally:
+        logger.removeHandler(runs)
+        logger.setLevel(level)

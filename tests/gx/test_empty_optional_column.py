@@ -27,8 +27,8 @@ COMMON = {"primary_key": PRIMARY_KEY, "exclude_columns": [TRUTH]}
 
 @pytest.fixture(scope="module")
 def batch_frame(febrl3: pd.DataFrame, febrl3_truth: pd.Series) -> pd.DataFrame:
-    """1,000 FEBRL3 records with their true entity and an e-mail column nobody filled in."""
-    frame = febrl3.assign(**{TRUTH: febrl3_truth.to_numpy()}).head(1000)
+    """400 FEBRL3 records with their true entity and an e-mail column nobody filled in."""
+    frame = febrl3.assign(**{TRUTH: febrl3_truth.to_numpy()}).head(400)
     return frame.assign(**{EMPTY: None})
 
 

@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from gx_findmatches import FindMatches, write_table
 from gx_findmatches.datasets.febrl import labels_from_truth
-from gx_findmatches.gx.metrics import match_result
 from gx_helpers import (
     KIND,
     PRIMARY_KEY,
     TRUTH,
     Truth,
     case,
+    counting_engine_runs,
     exception_messages,
     new_project,
     run_checkpoint,
@@ -155,11 +155,11 @@ def run(
         .add_dataframe_asset("febrl3")
         .add_batch_definition_whole_dataframe("all")
     )
-    before = match_result.ENGINE_CALLS
-    results = run_checkpoint(
-        context, "febrl3_suite", definition, expectations, {"dataframe": febrl3_checked}
-    )
-    results["_engine_calls"] = match_result.ENGINE_CALLS - before
+    with counting_engine_runs() as runs:
+        results = run_checkpoint(
+            context, "febrl3_suite", definition, expectations, {"dataframe": febrl3_checked}
+        )
+    results["_engine_calls"] = runs.count
     return results
 
 

@@ -4,7 +4,8 @@ A Spark batch is collected to the driver and matched there, so for the same rows
 expectation must give exactly what the pandas data source gives. One file-mode project holds
 a Spark and a pandas data source over a 1,000-row FEBRL3 slice (whole entities, so the suite's
 duplicate-rate band still applies) and the Pima table; each suite runs once per engine through
-a real checkpoint.
+a real checkpoint. Those runs are slow; the fast gate keeps the Spark batch probe and the row
+condition (tests/gx/test_spark_batch_frame.py covers the collection itself).
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ from gx_findmatches.checkpoints import suite_from_file
 from gx_findmatches.datasets.febrl import PRIMARY_KEY, labels_from_truth, true_entities
 from gx_findmatches.datasets.pima import load_pima_with_reentries
 from gx_findmatches.gx import __all__ as gx_exports
-from gx_findmatches.gx.metrics import match_result
-from gx_helpers import exception_messages, new_project
+from gx_helpers import counting_engine_runs, exception_messages, new_project
 
 pytestmark = pytest.mark.spark
 
@@ -87,9 +87,9 @@ def _run_suite(context: Any, suite_path: Path, name: str, frames: dict[str, Any]
                 actions=[UpdateDataDocsAction(name="docs")] if engine == "spark" else [],
             )
         )
-        before = match_result.ENGINE_CALLS
-        outcomes[engine] = checkpoint.run(batch_parameters={"dataframe": frames[engine]})
-        outcomes[f"{engine}_engine_calls"] = match_result.ENGINE_CALLS - before
+        with counting_engine_runs() as runs:
+            outcomes[engine] = checkpoint.run(batch_parameters={"dataframe": frames[engine]})
+        outcomes[f"{engine}_engine_calls"] = runs.count
     return outcomes
 
 
@@ -137,6 +137,7 @@ def test_the_spark_batch_is_a_spark_batch(project: tuple[Any, Path], spark: Any)
     assert isinstance(batch.data.execution_engine, PandasExecutionEngine)
 
 
+@pytest.mark.slow
 def test_every_expectation_of_the_shipped_suite_ran_on_spark(
     people_runs: dict[str, Any], people: pd.DataFrame
 ) -> None:
@@ -157,6 +158,7 @@ def test_every_expectation_of_the_shipped_suite_ran_on_spark(
     assert people_runs["spark_engine_calls"] == 1  # both rate checks and the rest share it
 
 
+@pytest.mark.slow
 def test_spark_results_equal_pandas_results(people_runs: dict[str, Any]) -> None:
     spark_results, pandas_results = (_results(people_runs[e]) for e in ENGINES)
     assert len(spark_results) == len(pandas_results) == 6
@@ -167,6 +169,7 @@ def test_spark_results_equal_pandas_results(people_runs: dict[str, Any]) -> None
         assert _comparable(on_spark) == _comparable(on_pandas), name  # observed and details
 
 
+@pytest.mark.slow
 def test_the_intentional_check_fails_on_spark(
     people_runs: dict[str, Any], people: pd.DataFrame
 ) -> None:
@@ -182,6 +185,7 @@ def test_the_intentional_check_fails_on_spark(
     assert failed[0].result["observed_value"] == pytest.approx(true_rate, abs=0.05)
 
 
+@pytest.mark.slow
 def test_data_docs_are_built_for_the_spark_run(
     people_runs: dict[str, Any], project: tuple[Any, Path]
 ) -> None:
@@ -198,6 +202,7 @@ def test_data_docs_are_built_for_the_spark_run(
 
 
 # ------------------------------------------------------------------ partitions and labels
+@pytest.mark.slow
 def test_partition_and_label_boundaries_on_spark_equal_pandas(pima_runs: dict[str, Any]) -> None:
     spark_results, pandas_results = (_results(pima_runs[e]) for e in ENGINES)
     by_type = {r.expectation_config.type: r for r in spark_results}
@@ -239,6 +244,7 @@ def test_a_row_condition_is_applied_before_matching_on_spark(
 
 
 # ------------------------------------------------------------------ metrics reading the batch
+@pytest.mark.slow
 def test_quality_reference_and_label_metrics_on_spark_equal_pandas(
     project: tuple[Any, Path], people: pd.DataFrame, spark: Any
 ) -> None:
@@ -294,6 +300,7 @@ def _guide_example() -> str:
     return section.split("```python\n", 1)[1].split("```", 1)[0]
 
 
+@pytest.mark.slow
 def test_the_user_guide_example_runs_on_spark(
     people: pd.DataFrame,
     spark: Any,

@@ -11,14 +11,15 @@ import great_expectations as gx
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from great_expectations.expectations.row_conditions import Column
 from gx_findmatches import FindMatches, write_table
-from gx_findmatches.gx.metrics import match_result
 from gx_helpers import (
     KIND,
     PRIMARY_KEY,
     TRUTH,
     Truth,
     case,
+    counting_engine_runs,
     exception_messages,
     new_project,
     run_checkpoint,
@@ -115,9 +116,9 @@ def run(
             max_value=truth.rate + 0.02,
         ),
     ]
-    before = match_result.ENGINE_CALLS
-    results = run_checkpoint(context, "febrl3_sql", definition, expectations)
-    results["_engine_calls"] = match_result.ENGINE_CALLS - before
+    with counting_engine_runs() as runs:
+        results = run_checkpoint(context, "febrl3_sql", definition, expectations)
+    results["_engine_calls"] = runs.count
     results["_context"] = context
     return results
 
@@ -137,6 +138,27 @@ def test_sql_batch_gives_the_engines_result_on_the_same_rows(
     expected = result.summary.records_in_duplicate_groups / result.summary.rows
     assert run["rate"].result["observed_value"] == pytest.approx(expected)
     assert run["sizes"].result["observed_value"] == result.summary.largest_group
+
+
+def test_a_row_condition_is_applied_before_matching_on_sql(
+    run: dict[str, Any], febrl3: pd.DataFrame
+) -> None:
+    """Measured before: with a row condition GX hands over a SELECT, which SQLAlchemy refuses
+    to select from, so every matching expectation raised instead of matching the chosen rows."""
+    asset = run["_context"].data_sources.get("crm").get_asset("febrl3")
+    batch = asset.get_batch_definition("all").get_batch()
+    result = batch.validate(
+        gx.expectations.ExpectTableFuzzyDuplicateRateToBeBetween(
+            **COMMON, max_value=1.0, row_condition=Column("state") == "nsw"
+        )
+    )
+    assert not exception_messages(result)
+    rows = febrl3[febrl3["state"] == "nsw"]
+    assert 0 < len(rows) < len(febrl3)
+    assert result.result["details"]["rows"] == len(rows)
+    summary = FindMatches(primary_key=PRIMARY_KEY).fit(rows).match(rows).summary
+    expected = summary.records_in_duplicate_groups / summary.rows
+    assert result.result["observed_value"] == pytest.approx(expected)
 
 
 def test_one_engine_run_per_parameter_set(run: dict[str, Any]) -> None:

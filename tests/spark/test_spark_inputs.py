@@ -43,6 +43,7 @@ def spark_matcher(transform: FindMatches | str | Path) -> Any:
 
 
 # ------------------------------------------------------------------------------ partitions
+@pytest.mark.slow
 def test_partition_column_is_respected_and_groups_agree(
     small: pd.DataFrame, small_spark: Any
 ) -> None:
@@ -140,6 +141,7 @@ def test_an_empty_table_is_refused(small_spark: Any, small_model: FindMatches) -
         spark_matcher(small_model).match(small_spark.limit(0))
 
 
+@pytest.mark.slow
 def test_a_one_record_table_is_its_own_group(
     spark: Any, small: pd.DataFrame, small_model: FindMatches
 ) -> None:
@@ -188,6 +190,7 @@ def test_the_package_imports_without_pyspark_and_names_the_extra_when_used() -> 
 
 
 # ------------------------------------------------------------------------------ typed columns
+@pytest.mark.slow
 def test_integer_keys_numbers_dates_and_awkward_names_give_the_pandas_engines_groups(
     spark: Any, small: pd.DataFrame
 ) -> None:

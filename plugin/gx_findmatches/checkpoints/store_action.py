@@ -118,6 +118,8 @@ def _counts(checkpoint_result: CheckpointResult) -> dict[str, Any]:
 def _first_primary_key(checkpoint_result: CheckpointResult) -> str | None:
     for run in checkpoint_result.run_results.values():
         for item in run.results:
+            if item.expectation_config is None:  # a result GX built without its expectation
+                continue
             key = item.expectation_config.kwargs.get("primary_key")
             if key:
                 return str(key)

@@ -48,11 +48,21 @@ def sql_batch_frame(
     selectable, _, _ = execution_engine.get_compute_domain(
         domain_kwargs, domain_type=MetricDomainTypes.TABLE
     )
-    query = sa.select(sa.text("*")).select_from(selectable)
+    query = sa.select(sa.text("*")).select_from(_from_clause(selectable))
     with execution_engine.get_connection() as connection:
         frame = pandas_read_sql(sql=query, con=connection)
     assert isinstance(frame, pd.DataFrame)  # no chunksize given, so never an iterator
     return frame
+
+
+def _from_clause(selectable: sa.Selectable) -> sa.FromClause:
+    """The batch as something to select from: a table or subquery as it is, a SELECT (a batch
+    with a row condition) as a subquery, as GX does before it adds a condition."""
+    if isinstance(selectable, sa.FromClause):
+        return selectable
+    if isinstance(selectable, sa.SelectBase):
+        return selectable.subquery()
+    raise TypeError(f"a SQL batch is a table, subquery or SELECT, not {type(selectable)!r}")
 
 
 def spark_batch_frame(

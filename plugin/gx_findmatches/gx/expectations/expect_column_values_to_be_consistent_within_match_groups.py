@@ -57,7 +57,7 @@ class ExpectColumnValuesToBeConsistentWithinMatchGroups(FindMatchesMatchingExpec
             "columns_set_aside": found.get("columns_set_aside", {}),
             "inconsistent": cut(found["groups"], self._limit(runtime_configuration)),
         }
-        return self._outcome(share >= self.mostly, inconsistent, details)
+        return self._outcome(self._reaches(share, self.mostly), inconsistent, details)
 
     @classmethod
     def _sentence(cls, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

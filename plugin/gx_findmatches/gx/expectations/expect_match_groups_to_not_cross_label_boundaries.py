@@ -58,7 +58,7 @@ class ExpectMatchGroupsToNotCrossLabelBoundaries(FindMatchesMatchingExpectation)
             "columns_set_aside": found.get("columns_set_aside", {}),
             "crossing": cut(found["groups"], self._limit(runtime_configuration)),
         }
-        return self._outcome(share >= self.mostly, crossing, details)
+        return self._outcome(self._reaches(share, self.mostly), crossing, details)
 
     @classmethod
     def _sentence(cls, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -61,7 +61,7 @@ class ExpectTableRowsToHaveNoMatchesInReference(FindMatchesMatchingExpectation):
             "columns_set_aside": found.get("columns_set_aside", {}),
             "matches": cut(found["matches"], self._limit(runtime_configuration)),
         }
-        return self._outcome(share >= self.mostly, matching, details)
+        return self._outcome(self._reaches(share, self.mostly), matching, details)
 
     @classmethod
     def _sentence(cls, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

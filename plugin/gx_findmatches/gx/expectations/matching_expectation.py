@@ -13,6 +13,7 @@ from typing import Any
 
 from great_expectations.compatibility import pydantic
 
+from ...errors import ParameterError
 from ..params import DEFAULTS, field_options
 from .rendered_expectation import FindMatchesRenderedExpectation
 
@@ -61,6 +62,21 @@ class FindMatchesMatchingExpectation(FindMatchesRenderedExpectation, ABC):
         """Sorted and without repeats: the order means nothing, and equal lists keep the
         match metric's id equal across expectations (one engine run)."""
         return None if value is None else sorted(dict.fromkeys(value))
+
+    @staticmethod
+    def _reaches(share: float, mostly: float | dict[str, Any]) -> bool:
+        """Whether ``share`` reaches ``mostly``.
+
+        ``mostly`` is typed ``float | dict`` because it may be a suite parameter
+        (``{"$PARAMETER": name}``); GX substitutes the number before ``_validate`` runs, so a
+        dict here is a parameter the run never supplied.
+        """
+        if isinstance(mostly, dict):
+            raise ParameterError(
+                f"mostly is the suite parameter {mostly} with no value: pass it in the run's "
+                f"suite parameters, or set mostly to a number between 0 and 1"
+            )
+        return share >= mostly
 
     @staticmethod
     def _mostly_clause(kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -21,6 +21,7 @@ from great_expectations.expectations.expectation import BatchExpectation
 from great_expectations.expectations.model_field_types import ConditionParser
 from great_expectations.expectations.row_conditions import RowConditionType
 from great_expectations.render import (
+    CollapseContent,
     LegacyDiagnosticRendererType,
     LegacyRendererType,
     RenderedStringTemplateContent,
@@ -117,7 +118,7 @@ class FindMatchesRenderedExpectation(BatchExpectation, ABC):
         result: Any = None,
         runtime_configuration: dict | None = None,
         **kwargs: Any,
-    ) -> list[RenderedTableContent] | None:
+    ) -> list[RenderedTableContent | CollapseContent] | None:
         found = result_of(result)
         if not found.get("details"):
             return None

@@ -25,7 +25,8 @@ class FindMatchesLabelingSetProblems(BatchFrameMetric):
 
     metric_name = "findmatches.labeling_set_problems"
     value_keys = ("primary_key", "data_path", "min_set_size", "max_set_size")
-    default_kwarg_values: ClassVar[dict[str, Any]] = {
+    # GX declares this an instance variable but reads it from the class (a ClassVar)
+    default_kwarg_values: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
         "data_path": None,
         "min_set_size": 2,
         "max_set_size": 50,
@@ -43,8 +44,8 @@ class FindMatchesLabelingSetProblems(BatchFrameMetric):
             problems.append(str(error))
         sizes = pd.Series(dtype="int64")
         if {SET_COLUMN, LABEL_COLUMN, key} <= set(frame.columns):
-            sizes = frame.dropna(subset=[SET_COLUMN]).drop_duplicates([SET_COLUMN, key])
-            sizes = sizes.groupby(SET_COLUMN).size()
+            records = frame.dropna(subset=[SET_COLUMN]).drop_duplicates([SET_COLUMN, key])
+            sizes = records.groupby(SET_COLUMN).size()
             small = sizes[sizes < int(value_kwargs["min_set_size"])]
             large = sizes[sizes > int(value_kwargs["max_set_size"])]
             if len(small):

@@ -28,7 +28,8 @@ class FindMatchesQualityReport(BatchFrameMetric):
 
     metric_name = "findmatches.quality_report"
     value_keys = (*MATCH_KEYS, "label_column", "labeled_records", "label_sort_by")
-    default_kwarg_values: ClassVar[dict[str, Any]] = {
+    # GX declares this an instance variable but reads it from the class (a ClassVar)
+    default_kwarg_values: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
         **MATCH_DEFAULTS,
         "labeled_records": 200,
         "label_column": None,
@@ -42,6 +43,7 @@ class FindMatchesQualityReport(BatchFrameMetric):
         data = parameters.matching_frame(
             frame.reset_index(drop=True), also_exclude=(label_column,) if label_column else ()
         )
+        labels: pd.DataFrame | None
         if label_column is not None:
             labels = _labels_from_column(
                 data, frame[label_column].reset_index(drop=True), parameters, value_kwargs

@@ -33,7 +33,8 @@ class FindMatchesReferenceMatches(BatchFrameMetric):
 
     metric_name = "findmatches.reference_matches"
     value_keys = (*MATCH_KEYS, "reference_path")
-    default_kwarg_values: ClassVar[dict[str, Any]] = dict(MATCH_DEFAULTS)
+    # GX declares this an instance variable but reads it from the class (a ClassVar)
+    default_kwarg_values: ClassVar[dict[str, Any]] = dict(MATCH_DEFAULTS)  # type: ignore[misc]
 
     @classmethod
     def _from_frame(cls, frame: pd.DataFrame, value_kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -1,17 +1,14 @@
-"""Progress bars: on the command line when asked or on a terminal, never in library use or
-under ``--json`` (whose stdout and stderr stay machine-readable)."""
+"""Progress bars on the command line: shown when asked or on a terminal, never under ``--json``
+(whose stdout and stderr stay machine-readable). Library use: tests/engine/test_progress.py."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from gx_findmatches import FindMatches
 from gx_findmatches.cli import main
 from gx_findmatches.datasets.febrl import PRIMARY_KEY
-from gx_findmatches.engine.progress import progress_enabled, show_progress, track
 
 BARS = ("blocking passes", "comparing columns")
 
@@ -55,24 +52,3 @@ def test_json_output_is_never_mixed_with_bars(
     captured = capsys.readouterr()
     assert not any(bar in captured.err for bar in BARS)
     assert captured.out.lstrip().startswith("{")
-
-
-def test_library_calls_print_nothing(
-    febrl3: pd.DataFrame, capsys: pytest.CaptureFixture[str]
-) -> None:
-    sample = febrl3.head(800)
-    FindMatches(primary_key=PRIMARY_KEY).fit(sample).match(sample)
-    captured = capsys.readouterr()
-    assert captured.out == "" and captured.err == ""
-    assert not progress_enabled()
-
-
-def test_show_progress_is_scoped_and_leaves_items_unchanged() -> None:
-    stream = io.StringIO()
-    with show_progress(stream=stream):
-        assert progress_enabled()
-        assert list(track(range(5), "counting")) == [0, 1, 2, 3, 4]
-    assert not progress_enabled()
-    assert "counting" in stream.getvalue()
-    assert list(track(range(3), "silent")) == [0, 1, 2]
-    assert "silent" not in stream.getvalue()

@@ -17,7 +17,7 @@ from gx_findmatches.cli import main
 from gx_findmatches.datasets.febrl import PRIMARY_KEY, load_febrl
 from gx_findmatches.io import write_table
 
-SUITE = Path(__file__).resolve().parents[1] / "expectations" / "febrl_people.json"
+SUITE = Path(__file__).resolve().parents[2] / "expectations" / "febrl_people.json"
 UNIQUE = "expect_column_values_to_be_unique"
 ROW_COUNT = "expect_table_row_count_to_be_between"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from gx_findmatches.cli import main
 
-PACKAGE = Path(__file__).resolve().parents[1] / "plugin" / "gx_findmatches"
+PACKAGE = Path(__file__).resolve().parents[2] / "plugin" / "gx_findmatches"
 NAMED = re.compile(r"`gx-findmatches ((?:[a-z][a-z-]*)(?: [a-z][a-z-]*)?)")
 
 
