@@ -240,40 +240,48 @@ def _list(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     opened = store(args)
-    details = {
-        "transform": _shown(asdict(opened.get_transform(args.name))),
-        "labelled_records": len(opened.labelled_keys(args.name)),
-        "model_version": (opened.latest_model(args.name) or (None,))[0],
-        "evaluations": [asdict(e) for e in opened.evaluations(args.name)],
-        "runs": [asdict(r) for r in opened.runs(args.name, limit=5)],
-    }
+    transform = _shown(asdict(opened.get_transform(args.name)))
+    labelled = len(opened.labelled_keys(args.name))
+    model_version = (opened.latest_model(args.name) or (None,))[0]
+    evaluations = [asdict(e) for e in opened.evaluations(args.name)]
     if args.json:
-        print_json(details)
+        runs = [asdict(r) for r in opened.runs(args.name, limit=5)]
+        print_json(
+            {
+                "transform": transform,
+                "labelled_records": labelled,
+                "model_version": model_version,
+                "evaluations": evaluations,
+                "runs": runs,
+            }
+        )
         return EXIT_OK
-    for key, value in details["transform"].items():
+    for key, value in transform.items():
         if key == "data_source":
             value = DataSource.from_reference(value).describe()
         print(f"{key:<26}{printable(str(value))}")
-    print(f"{'labelled records':<26}{details['labelled_records']}")
-    print(f"{'model version':<26}{details['model_version']}")
+    print(f"{'labelled records':<26}{labelled}")
+    print(f"{'model version':<26}{model_version}")
+    _print_quality_history(evaluations)
+    return EXIT_OK
+
+
+def _print_quality_history(evaluations: list[dict[str, Any]]) -> None:
+    """Each evaluation's AUPRC and F1, with the change from the one before (did the last
+    labels help?)."""
     previous: dict[str, float] | None = None
     print("quality history (did the last labels help?):")
-    for evaluation in details["evaluations"]:
-        metrics = evaluation["metrics"]
-        change = (
-            ""
-            if previous is None
-            else (
-                f"  (AUPRC {metrics['area_under_pr_curve'] - previous['area_under_pr_curve']:+.4f},"
-                f" F1 {metrics['f1'] - previous['f1']:+.4f})"
-            )
-        )
+    for evaluation in evaluations:
+        metrics: dict[str, float] = evaluation["metrics"]
+        change = ""
+        if previous is not None:
+            gain = metrics["area_under_pr_curve"] - previous["area_under_pr_curve"]
+            change = f"  (AUPRC {gain:+.4f}, F1 {metrics['f1'] - previous['f1']:+.4f})"
         print(
             f"  {evaluation['created_at']!s:<28}labelled records {evaluation['label_count']:<6}"
             f"AUPRC {metrics['area_under_pr_curve']:.4f}  F1 {metrics['f1']:.4f}{change}"
         )
         previous = metrics
-    return EXIT_OK
 
 
 def _delete(args: argparse.Namespace) -> int:
