@@ -2,25 +2,28 @@
 
 The convention, visible in the Markdown source:
 
-* a ```` ```python ```` block runs in this interpreter; a file's python blocks run in order in
-  one namespace, so a later block may use what an earlier one defined (as a reader would);
+* a ```` ```python ```` block runs in this interpreter, in the file's working directory; a
+  file's python blocks run in order in one namespace, so a later block may use what an earlier
+  one defined (as a reader would);
 * a ```` ```bash ```` (or ```` ```sh ````) block runs with ``bash -e -o pipefail`` in the file's
-  working directory (shared by the file's blocks, prepared by ``doc_workspaces``);
+  working directory (shared by the file's blocks, prepared by ``doc_workspaces``), with this
+  interpreter's ``gx-findmatches`` and ``python`` first on PATH;
 * any other fence must name what it holds (```` ```text ````, ```` ```json ````, ...), and is
   not run; a fence without a language is an error;
 * HTML comments directly above a fence change how it runs, one per line:
 
   ``<!-- snippet: not-run: REASON -->``    never run (install commands); the reason is required
-  ``<!-- snippet: spark -->``              needs Spark (``spark`` marker, the tests' session)
-  ``<!-- snippet: postgres -->``           needs PostgreSQL (``postgres`` marker); bash blocks
-                                           get ``$DATABASE_URL``, a database holding the
+  ``<!-- snippet: spark -->``              needs Spark (``spark`` marker): runs in a process of
+                                           its own, on a small local Spark
+  ``<!-- snippet: postgres -->``           needs PostgreSQL (``postgres`` marker); the block
+                                           gets ``$DATABASE_URL``, a database holding the
                                            file's tables
   ``<!-- snippet: label FILE ... -->``     first fill in the ``label`` column of FILE from the
                                            truth, as a person would in a spreadsheet
 
   Text after the keyword (and its FILE) is a note for readers of the source. Blocks that need
-  a server run in a copy of the namespace: later blocks never depend on them, so a run without
-  Spark or PostgreSQL skips those blocks and nothing else.
+  a server are leaves: later blocks never see their names (python ones run in a copy of the
+  namespace), so a run without Spark or PostgreSQL skips those blocks and nothing else.
 
 Only fences as these docs write them are read (backticks or tildes, indented inside list
 items), which is why this is a few lines here rather than a Markdown parser as a dependency.
@@ -171,5 +174,3 @@ def _check_directives(snippet: Snippet, problems: list[str]) -> None:
     label = snippet.directive("label")
     if label is not None and not label.argument:
         problems.append(f"{snippet.id}: 'label' needs the file: <!-- snippet: label FILE -->")
-    if snippet.directive("spark") is not None and snippet.language != "python":
-        problems.append(f"{snippet.id}: 'spark' applies to python blocks only")

@@ -121,6 +121,7 @@ WORKSPACES: dict[str, Workspace] = {
     "docs/spark.md": Workspace(
         {
             "people/part-00000.parquet": people(FEW, "person_id"),
+            "people.parquet": people(FEW, "person_id"),
             "labels.csv": labels(people(FEW, "person_id"), "person_id"),
         }
     ),
