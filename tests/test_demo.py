@@ -26,7 +26,8 @@ def test_demo_reports_quality_and_builds_data_docs(
     checks = report["great_expectations"]["checkpoints"]
     febrl = {e["type"]: e for e in checks["febrl_people"]["expectations"]}
     assert checks["febrl_people"]["success"] is False, "one check fails on purpose"
-    assert sum(not e["success"] for e in checks["febrl_people"]["expectations"]) == 1
+    failed = [e for e in checks["febrl_people"]["expectations"] if not e["success"]]
+    assert len(failed) == 1 and failed[0]["severity"] == "warning"  # printed WARN, not FAIL
     assert febrl["expect_match_group_sizes_to_be_between"]["success"] is True
 
     pima = {e["type"]: e for e in checks["pima_label_boundary"]["expectations"]}

@@ -56,6 +56,7 @@ def _outcome(outcome: Any) -> dict[str, Any]:
             {
                 "type": e.type,
                 "success": e.success,
+                "severity": e.severity,
                 "observed_value": e.observed_value,
                 "why": e.meta.get("why"),
             }
@@ -71,7 +72,9 @@ def data_docs_text(report: dict[str, Any]) -> list[str]:
         passed = sum(e["success"] for e in outcome["expectations"])
         lines.append(f"   {name}: {passed} of {len(outcome['expectations'])} expectations passed")
         for item in outcome["expectations"]:
-            mark = "pass" if item["success"] else "FAIL"
+            # a failed warning is reported, not fatal: WARN, as `validate` prints it
+            marks = {"critical": "FAIL", "warning": "WARN", "info": "INFO"}
+            mark = "pass" if item["success"] else marks.get(item.get("severity", ""), "FAIL")
             lines.append(f"     {mark}  {item['type']}  (observed {item['observed_value']})")
     lines.append(f"   open in a browser (no network needed): {report['data_docs']}")
     return lines
