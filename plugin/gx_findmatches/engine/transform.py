@@ -85,7 +85,6 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         """A fitted transform around a fitted model (e.g. one read from a file)."""
         transform = cls(**matcher.settings.values())
         transform.matcher_ = matcher
-        transform._fit_memo = None
         transform._set_feature_names()
         return transform
 
