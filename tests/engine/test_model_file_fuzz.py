@@ -199,6 +199,7 @@ def _text(data: st.DataObject, doc: dict[str, Any]) -> str:
     return text
 
 
+@pytest.mark.slow  # seconds of hypothesis examples: the full suite (CI) runs it, the fast gate not
 @FUZZ
 @given(data=st.data())
 def test_crafted_model_files_end_in_our_errors_within_bounded_memory(
@@ -285,6 +286,7 @@ def label_tables(draw: st.DrawFn, records: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+@pytest.mark.slow  # as above
 @settings(FUZZ, max_examples=100)
 @given(data=st.data())
 def test_label_tables_end_in_our_errors_within_bounded_memory(
