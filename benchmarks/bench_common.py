@@ -44,7 +44,7 @@ def load(dataset: str) -> tuple[pd.DataFrame, str, pd.Series]:
 
         frame = load_febrl("febrl3")
         return frame, "rec_id", true_entities(frame)
-    from benchmarks.synthetic import make_person_table
+    from synthetic import make_person_table
 
     frame = make_person_table(int(dataset.removeprefix("synthetic-")), seed=0)
     truth = frame.pop("entity_id")
@@ -182,8 +182,7 @@ def noise_census(rows: int) -> dict[str, Any]:
     data rather than against the generator's own description of itself.
     """
     from rapidfuzz.distance import Levenshtein
-
-    from benchmarks.synthetic import NICKNAMES, make_person_table
+    from synthetic import NICKNAMES, make_person_table
 
     frame = make_person_table(rows, seed=0).sort_values("person_id", kind="stable")
     first = frame.duplicated("entity_id")

@@ -73,8 +73,7 @@ def main() -> None:
 
     from gx_findmatches import FindMatches, pairwise_quality
     from gx_findmatches.spark import SparkFindMatches
-
-    from benchmarks.synthetic import make_person_table
+    from synthetic import make_person_table
 
     print(
         f"machine: {platform.platform()}, {multiprocessing.cpu_count()} cores, "
