@@ -16,7 +16,7 @@ from .comparison import (
     compare_pairs,
     prepare_column,
 )
-from .validation import check_fitted_columns, check_table, partition_codes
+from .validation import check_table, check_trained_columns, partition_codes
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def prepare_table(
     """Normalize the compared columns of an (already validated) table in key order."""
     if order is None:
         order = check_table(frame, primary_key, partition_by)
-    check_fitted_columns(frame, [spec.name for spec in specs])
+    check_trained_columns(frame, [spec.name for spec in specs])
     ordered = frame.iloc[order]
     columns = tuple(prepare_column(spec, ordered[spec.name]) for spec in specs)
     return PreparedTable(

@@ -3,8 +3,6 @@ problem and the fix, before any work starts (parameters: :mod:`.settings`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 
@@ -93,25 +91,6 @@ def check_trained_columns(
             f"{required}); add the missing column(s) (renamed columns need their old names; "
             f"extra columns are kept as they are), or fit the transform again on this table's "
             f"columns"
-        )
-
-
-def check_fitted_columns(frame: pd.DataFrame, compared: Sequence[str]) -> None:
-    """A table matched by a fitted transform must hold every column it compares.
-
-    A table that lost a column since training (or a transform loaded from a file fitted on
-    other data) would otherwise fail deep inside comparison with a bare ``KeyError``.
-
-    Raises:
-        ColumnError: names the missing columns, the table's columns and the fix.
-    """
-    missing = [name for name in compared if name not in frame.columns]
-    if missing:
-        raise ColumnError(
-            f"the table lacks column(s) {missing}, which this transform was fitted to compare "
-            f"(it compares {list(compared)}; the table has {[str(c) for c in frame.columns]}); "
-            f"add the missing column(s) to the table (renamed columns need their old names), "
-            f"or fit the transform again on the table as it is now"
         )
 
 
