@@ -57,6 +57,9 @@ class ColumnPlan:
 
     compared: tuple[ColumnSpec, ...]
     excluded: Mapping[str, str]
+    # Column pairs whose values records exchange (a first name given as the surname), found
+    # at fit (see ``swapped_columns``); compared straight or crossed.
+    swapped: tuple[tuple[str, str], ...] = ()
 
     def kinds(self) -> dict[str, str]:
         """Column name → kind, for reports."""

@@ -263,6 +263,30 @@ def to_levels(kind: str, sims: np.ndarray) -> np.ndarray:
     return levels
 
 
+def cross_levels(
+    column: PreparedColumn, other: PreparedColumn, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """Agreement levels of ``column`` on the left record against ``other`` on the right
+    (int8, -1 = missing), measured as ``column``'s kind measures it; each distinct pair of
+    values is compared once."""
+    levels = np.full(len(left), MISSING_LEVEL, dtype="int8")
+    both = ~(column.missing[left] | other.missing[right])
+    if not both.any():
+        return levels
+    assert column.codes is not None and column.forms is not None  # string kinds only
+    assert other.codes is not None and other.forms is not None
+    a_code = column.codes[left[both]].astype("int64")
+    b_code = other.codes[right[both]].astype("int64")
+    which, distinct = pd.factorize(a_code * len(other.forms) + b_code)
+    first = column.forms[distinct // len(other.forms)]
+    second = other.forms[distinct % len(other.forms)]
+    kind = column.spec.kind
+    sims = _kind_similarity(kind, first, second, levels_only=True)
+    sims = np.where(first == second, 1.0, sims)
+    levels[both] = to_levels(kind, sims)[which]
+    return levels
+
+
 def column_levels(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Agreement levels (int8, -1 = missing) of each pair on one column."""
     if column.codes is not None and column.forms is not None:

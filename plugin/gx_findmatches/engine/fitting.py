@@ -25,6 +25,7 @@ from .matcher import Matcher, labels_by_key
 from .prepared import prepare_table
 from .settings import MatchSettings
 from .supervised import can_fit_supervised
+from .swapped_columns import find_swapped_columns, swapped_names
 from .timing import Timer
 from .training import random_pairs, training_sessions, within_partition_pairs
 from .validation import check_table
@@ -90,6 +91,12 @@ def _fit_unsupervised(
         table = prepare_table(
             X, settings.primary_key, settings.partition_by, column_plan.compared, order
         )
+        swapped = find_swapped_columns(table.columns)
+        if swapped:
+            column_plan = dataclasses.replace(
+                column_plan, swapped=swapped_names(table.columns, swapped)
+            )
+            table = dataclasses.replace(table, swapped=swapped)
         collapsed = collapse_identical(table)
         work = collapsed.table  # the engine sees one record per identical set
     with timer("blocking"):

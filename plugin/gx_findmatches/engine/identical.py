@@ -111,4 +111,5 @@ def _take(table: PreparedTable, rows: np.ndarray) -> PreparedTable:
         keys=table.keys.iloc[rows].reset_index(drop=True),
         columns=columns,
         partition=table.partition[rows],
+        swapped=table.swapped,
     )

@@ -113,8 +113,13 @@ class Matcher:
 
     def prepare(self, X: pd.DataFrame) -> PreparedTable:
         """``X`` checked, sorted by key and normalized as this model compares it."""
+        plan = self.column_plan
         return prepare_table(
-            X, self.settings.primary_key, self.settings.partition_by, self.column_plan.compared
+            X,
+            self.settings.primary_key,
+            self.settings.partition_by,
+            plan.compared,
+            swapped=plan.swapped,
         )
 
     def pair_probabilities(

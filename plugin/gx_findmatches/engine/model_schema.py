@@ -169,6 +169,12 @@ class ModelFile(_Strict):
     params: ParamsEntry
     columns: Annotated[list[ColumnEntry], FailFast(), Field(min_length=1, max_length=MAX_COLUMNS)]
     excluded_columns: Annotated[dict[str, _Text], FailFast()]
+    # Files written before swapped columns were found have none.
+    swapped_columns: Annotated[
+        list[Annotated[list[_Name], Field(min_length=2, max_length=2)]],
+        FailFast(),
+        Field(max_length=MAX_COLUMNS),
+    ] = []
     blocking: BlockingEntry
     fellegi_sunter: FellegiSunterEntry
     classifier: ClassifierEntry | None
@@ -257,6 +263,15 @@ def _check_consistency(model: ModelFile) -> None:
                 [
                     f"`blocking.neighbourhood_columns[{i}]`: names column {column!r}, which is "
                     f"not among the compared `columns` {names}"
+                ]
+            )
+    for i, pair in enumerate(model.swapped_columns):
+        unknown = [column for column in pair if column not in known]
+        if unknown or pair[0] == pair[1]:
+            raise _damaged(
+                [
+                    f"`swapped_columns[{i}]`: {list(pair)} must be two different compared "
+                    f"`columns` {names}"
                 ]
             )
     fs = model.fellegi_sunter

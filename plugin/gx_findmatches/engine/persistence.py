@@ -40,6 +40,7 @@ def matcher_to_dict(matcher: Matcher) -> dict[str, Any]:
         "params": _json_params(matcher.settings.values()),
         "columns": [vars(spec) for spec in matcher.column_plan.compared],
         "excluded_columns": dict(matcher.column_plan.excluded),
+        "swapped_columns": [list(pair) for pair in matcher.column_plan.swapped],
         "blocking": {
             "keys": [[list(part) for part in key] for key in plan.keys],
             "window": plan.window,
@@ -76,7 +77,11 @@ def matcher_from_dict(data: dict[str, Any]) -> Matcher:
     labels = model.labels
     return Matcher(
         settings=settings,
-        column_plan=ColumnPlan(specs, dict(model.excluded_columns)),
+        column_plan=ColumnPlan(
+            specs,
+            dict(model.excluded_columns),
+            tuple((a, b) for a, b in model.swapped_columns),
+        ),
         blocking_plan=BlockingPlan(
             keys=tuple(tuple((column, rule) for column, rule in key) for key in blocking.keys),
             window=blocking.window,

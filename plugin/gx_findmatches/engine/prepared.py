@@ -16,6 +16,7 @@ from .comparison import (
     compare_pairs,
     prepare_column,
 )
+from .swapped_columns import SwappedPair, apply_swaps, swapped_positions
 from .validation import check_table, check_trained_columns, partition_codes
 
 
@@ -29,23 +30,30 @@ class PreparedTable:
         keys: primary key values in primary-key order.
         columns: the compared columns, normalized.
         partition: partition code per record (all 0 without ``partition_by``).
+        swapped: column pairs compared straight or crossed, whichever agrees better
+            (see :mod:`.swapped_columns`).
     """
 
     order: np.ndarray
     keys: pd.Series
     columns: tuple[PreparedColumn, ...]
     partition: np.ndarray
+    swapped: tuple[SwappedPair, ...] = ()
 
     def __len__(self) -> int:
         return len(self.order)
 
     def compare(self, left: np.ndarray, right: np.ndarray) -> PairFeatures:
         """Similarities and levels of the given pairs on every compared column."""
-        return compare_pairs(self.columns, left, right)
+        features = compare_pairs(self.columns, left, right)
+        apply_swaps(self.columns, self.swapped, left, right, features.levels)
+        return features
 
     def levels(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Agreement levels only (no similarities): the cheap form the models consume."""
-        return compare_levels(self.columns, left, right)
+        return apply_swaps(
+            self.columns, self.swapped, left, right, compare_levels(self.columns, left, right)
+        )
 
     def restore_order(self, values: np.ndarray) -> np.ndarray:
         """Put per-record values computed in key order back into input row order."""
@@ -60,8 +68,10 @@ def prepare_table(
     partition_by: str | None,
     specs: Sequence[ColumnSpec],
     order: np.ndarray | None = None,
+    swapped: Sequence[tuple[str, str]] = (),
 ) -> PreparedTable:
-    """Normalize the compared columns of an (already validated) table in key order."""
+    """Normalize the compared columns of an (already validated) table in key order;
+    ``swapped`` names the column pairs compared straight or crossed."""
     if order is None:
         order = check_table(frame, primary_key, partition_by)
     check_trained_columns(frame, [spec.name for spec in specs])
@@ -72,4 +82,5 @@ def prepare_table(
         keys=ordered[primary_key].reset_index(drop=True),
         columns=columns,
         partition=partition_codes(ordered, partition_by),
+        swapped=swapped_positions([spec.name for spec in specs], swapped),
     )

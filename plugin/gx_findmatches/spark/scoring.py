@@ -19,6 +19,7 @@ import pandas as pd
 from ..engine.columns import ColumnSpec
 from ..engine.comparison import PreparedColumn, compare_pairs
 from ..engine.persistence import matcher_from_dict
+from ..engine.swapped_columns import apply_swaps, swapped_positions
 from .names import POS
 from .prepared import prepared_columns, prepared_names
 
@@ -36,6 +37,8 @@ def probability_function(
     Called once per Python task, so the model is rebuilt once per task, not per pair.
     """
     matcher = matcher_from_dict(model)
+    names = [spec.name for spec in matcher.column_plan.compared]
+    swapped = swapped_positions(names, matcher.column_plan.swapped)
 
     def probability(
         columns: Sequence[PreparedColumn], left: np.ndarray, right: np.ndarray
@@ -43,6 +46,7 @@ def probability_function(
         if len(left) == 0:
             return np.empty(0, dtype="float64")
         levels = compare_pairs(columns, left, right).levels
+        apply_swaps(columns, swapped, left, right, levels)
         return matcher.probability_of_levels(levels)
 
     return probability
