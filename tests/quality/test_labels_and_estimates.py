@@ -52,20 +52,12 @@ def test_first_active_round_already_holds_matches(table: str) -> None:
     assert first["labelled_matching_pairs"] >= 5, first
 
 
-#: Known and measured (docs/quality.md): on the table of very common names, the first 50
-#: active labels lower F1 from 0.761 to 0.711 (they shift the birth-year weights); by 200
-#: labels it is back to 0.766. Checked at 200 only there, until the cause is fixed.
-WORSE_AT_50 = {"common_names"}
-
-
 @pytest.mark.parametrize("table", TABLES)
 def test_correct_labels_never_make_it_worse(table: str) -> None:
     _skip_without_data(table)
     unsupervised = run_unsupervised(table)["f1"]
     for count, figures in _active(table)["checkpoints"].items():
         assert figures["model"] == "supervised"
-        if count == "50" and table in WORSE_AT_50:
-            continue
         assert figures["f1"] >= unsupervised - LABEL_NOISE, (count, figures, unsupervised)
 
 
