@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import ParameterError
 from ..sources import DataSource, is_database_url
-from .common import EXIT_OK, print_json
+from .common import EXIT_OK, given_settings, print_json
 from .match_modes import Mode
 
 
@@ -102,7 +102,13 @@ def _report(args: argparse.Namespace, summary: Any) -> int:
 
 def _model_and_data(args: argparse.Namespace, mode: Mode, scratch: Path) -> tuple[str, str]:
     if mode == "model":
-        return str(args.model), str(args.data)
+        changes = given_settings(args)  # match-time parameters for this run, as pandas does
+        if not changes:
+            return str(args.model), str(args.data)
+        from ..engine.transform import FindMatches
+
+        changed = FindMatches.load(args.model).set_params(**changes)
+        return str(changed.save(scratch)), str(args.data)
     if mode == "stored":
         from .common import workflow
 
