@@ -220,6 +220,24 @@ def test_pandas_frames_are_pointed_to_the_pandas_engine(
         SparkFindMatches(model).match_incremental(existing, new)
 
 
+@pytest.mark.slow  # numbering the table first: about 5 s
+def test_existing_ids_unreadable_as_the_key_type_are_refused(
+    spark: Any, febrl3: pd.DataFrame
+) -> None:
+    """Integer keys, text match_ids (an output edited by hand): Spark columns have one type,
+    and turning the ids into nulls would silently give existing records new ids."""
+    from gx_findmatches.spark import SparkFindMatches
+
+    rows = febrl3.iloc[:300].drop(columns=PRIMARY_KEY).assign(id=range(300))
+    model = FindMatches(primary_key="id").fit(rows)
+    existing = model.transform(rows.iloc[:200]).astype({"match_id": str})
+    existing.loc[:9, "match_id"] = "group-a"
+    with pytest.raises(InputError, match=r"10 existing match_id value\(s\) cannot be read as"):
+        SparkFindMatches(model).match_incremental(
+            spark.createDataFrame(existing), spark.createDataFrame(rows.iloc[200:])
+        )
+
+
 # ------------------------------------------------------------------------- job and CLI
 @pytest.mark.slow
 def test_the_job_matches_new_records_against_an_existing_parquet_output(

@@ -85,14 +85,25 @@ class EarlierRun:
                     f"key's type ({key_type.simpleString()}); a match_id is the key of a group's "
                     f"first record: pass the earlier output as it was written"
                 )
-        return PlacedRun(status.drop(_GIVEN))
+        old = status.filter(F.col(_OLD) & F.col(_ID).isNotNull()).select(POS, _ID)
+        codes = old.groupBy(_ID).agg(F.min(POS).alias(FROZEN))
+        frozen = old.join(codes, _ID).select(POS, FROZEN).localCheckpoint(eager=True)
+        return PlacedRun(status.drop(_GIVEN), frozen)
 
 
 @dataclass(frozen=True)
 class PlacedRun:
-    """Per position: whether the record existed (``_OLD``), its existing id and score."""
+    """The existing records at their positions.
+
+    Attributes:
+        status: per position, whether the record existed (``_OLD``), its id and score.
+        frozen: ``(POS, FROZEN)`` for existing records with an id: the position of the
+            smallest member of their existing group, which numbers groups in the order the
+            engine's codes follow (``cluster_components``' ``frozen``).
+    """
 
     status: DataFrame
+    frozen: DataFrame
 
     def restrict(self, pairs: DataFrame) -> DataFrame:
         """The candidate pairs with at least one new record (the only ones scored), stored."""
@@ -106,16 +117,6 @@ class PlacedRun:
         flagged = pairs.join(left, "left", "left").join(right, "right", "left")
         kept = flagged.filter(F.col(_LEFT_NEW).isNotNull() | F.col(_RIGHT_NEW).isNotNull())
         return kept.select("left", "right").localCheckpoint(eager=True)
-
-    @property
-    def frozen(self) -> DataFrame:
-        """``(POS, FROZEN)`` for existing records with an id: the position of the smallest
-        member of their existing group, numbered in the order the engine's codes follow."""
-        from pyspark.sql import functions as F
-
-        old = self.status.filter(F.col(_OLD) & F.col(_ID).isNotNull()).select(POS, _ID)
-        codes = old.groupBy(_ID).agg(F.min(POS).alias(FROZEN))
-        return old.join(codes, _ID).select(POS, FROZEN)
 
     def carry_over(self, named: DataFrame) -> DataFrame:
         """Named groups (``POS``, ``GROUP``, ``KEY``, ``match_id``, ``CONFIDENCE``) with the

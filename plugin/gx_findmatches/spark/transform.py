@@ -172,7 +172,8 @@ class SparkFindMatches:
             skipped = 0
             if placed is not None:
                 pairs = placed.restrict(pairs)
-                skipped, count = count - pairs.count(), pairs.count()
+                scored_pairs = pairs.count()
+                skipped, count = count - scored_pairs, scored_pairs
         with timer("scoring"):
             broadcast = rows <= _BROADCAST_ROWS
             scored = score_pairs(pairs, records, specs, model, broadcast).localCheckpoint(True)
