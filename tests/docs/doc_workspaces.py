@@ -123,6 +123,7 @@ WORKSPACES: dict[str, Workspace] = {
             "people/part-00000.parquet": people(FEW, "person_id"),
             "people.parquet": people(FEW, "person_id"),
             "labels.csv": labels(people(FEW, "person_id"), "person_id"),
+            "new_people.csv": new_people("person_id"),
         }
     ),
     "docs/workflow.md": Workspace(

@@ -70,3 +70,23 @@ def test_spark_flags_that_do_not_apply_are_errors(
     )
     assert code == 2
     assert "Parquet folder" in capsys.readouterr().err
+
+
+def test_match_time_flags_apply_to_a_model_file_on_spark(
+    spark: Any, small: pd.DataFrame, tmp_path: Path
+) -> None:
+    """``match --model FILE --precision-recall-tradeoff X --engine spark`` ran with the file's
+    own trade-off (the flag was silently ignored); the pandas engine applies it."""
+    data = tmp_path / "small.parquet"
+    small.to_parquet(data, index=False)
+    model = FindMatches(primary_key=PRIMARY_KEY).fit(small).save(tmp_path / "model.json")
+    common = ["match", "--model", str(model), "--data", str(data), "--quiet"]
+    loose = ["--precision-recall-tradeoff", "0.0"]
+    assert main([*common, "--out", str(tmp_path / "default.csv")]) == 0
+    assert main([*common, *loose, "--out", str(tmp_path / "loose.csv")]) == 0
+    assert main([*common, *loose, "--engine", "spark", "--out", str(tmp_path / "spark")]) == 0
+    by_pandas = _groups(pd.read_csv(tmp_path / "loose.csv", dtype=str))
+    by_spark = _groups(pd.read_parquet(tmp_path / "spark"))
+    pd.testing.assert_series_equal(by_spark, by_pandas)
+    default = _groups(pd.read_csv(tmp_path / "default.csv", dtype=str))
+    assert not by_pandas.equals(default)  # the flag changes the groups

@@ -31,6 +31,7 @@ from .common import (
     store_argument,
 )
 from .match_modes import evaluate_mode, match_mode
+from .spark_match import engine_arguments
 
 
 def register(commands: Any) -> None:
@@ -65,17 +66,7 @@ def register(commands: Any) -> None:
     match.add_argument(
         "--save-model", help="also write the fitted transform as JSON (one-shot runs)"
     )
-    match.add_argument(
-        "--engine",
-        choices=("pandas", "spark"),
-        default="pandas",
-        help="pandas (one machine) or spark: the same model, matching distributed by Spark "
-        "(needs the spark extra and Java; --out is then a Parquet folder; fitting stays on "
-        "this machine)",
-    )
-    match.add_argument(
-        "--master", help="Spark master URL with --engine spark (default: local mode, every core)"
-    )
+    engine_arguments(match, "--out is then a Parquet folder; fitting stays on this machine")
     match.add_argument("--json", action="store_true", help="print the summary as JSON")
     match.set_defaults(run=_run_match)
 

@@ -14,6 +14,7 @@ from ..errors import ParameterError
 from ..io import check_table_output, write_table
 from ..outputs import check_output_file
 from ..sources import DataSource
+from . import incremental_command
 from .common import (
     EXIT_OK,
     command,
@@ -136,13 +137,11 @@ def register(commands: Any) -> None:
         "match-incremental",
         "match new records against an already matched table",
         "gx-findmatches match-incremental customers --existing matched.csv --new new.csv "
-        "--out matched2.csv",
+        "--out matched2.csv\n  gx-findmatches match-incremental --model model.json --existing "
+        "matched/ --new new.csv --out matched2/ --engine spark",
     )
-    _name(incremental)
-    incremental.add_argument("--existing", required=True, help="an earlier match output")
-    incremental.add_argument("--new", required=True, help="the new records")
-    incremental.add_argument("--out", required=True, help="output path")
-    incremental.set_defaults(run=_incremental)
+    _name(incremental, required=False)
+    incremental_command.arguments(incremental)
 
     explain = command(
         commands,
@@ -328,20 +327,6 @@ def _train(args: argparse.Namespace) -> int:
         args,
         f"trained model version {outcome.version} ({outcome.model}, "
         f"{outcome.labelled_records} labelled records); READY",
-    )
-    return EXIT_OK
-
-
-def _incremental(args: argparse.Namespace) -> int:
-    result = workflow(args).match_incremental(
-        args.name, DataSource(args.existing), DataSource(args.new), DataSource(args.out)
-    )
-    s = result.summary
-    _emit(
-        s.to_dict(),
-        args,
-        f"matched {s.rows:,} rows; compared {s.candidate_pairs:,} pairs, "
-        f"skipped {s.skipped_pairs:,} existing-existing pairs",
     )
     return EXIT_OK
 

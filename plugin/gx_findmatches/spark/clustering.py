@@ -9,6 +9,12 @@ constraints, to the very same ``cluster`` function. A bucket holding several com
 each the result it would get alone, because ``cluster`` splits its input into components
 first. Records in no strong edge are singletons, with the confidence the engine gives
 singletons: one minus their best candidate pair's probability.
+
+Incremental matching passes each existing record's frozen group (``frozen``): the engine's
+``cluster`` keeps a frozen group whole and never merges two, as long as it sees the whole
+group, so every frozen group that a component touches is chained into that component.
+Untouched frozen groups are clustered by nobody: their records come out as singletons here,
+and the caller gives them their existing ``match_id`` and score.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ if TYPE_CHECKING:
 
 GROUP = "_gxfm_group"
 CONFIDENCE = "_gxfm_confidence"
+FROZEN = "_gxfm_frozen"  # an existing record's group: the position of its smallest member
 _BEST = "_gxfm_best"
 _EDGE_COMPONENT = "_gxfm_edge_component"
 _BUCKET = "_gxfm_bucket"
@@ -75,10 +82,13 @@ def cluster_components(
     threshold: float,
     constraints: PositionConstraints,
     rows: int,
+    frozen: DataFrame | None = None,
 ) -> DataFrame:
     """``(position, group, confidence)`` for every record; ``group`` is the position of the
     group's smallest member, as in the engine. ``rows`` (the table's size) bounds the records
-    per bucket from above without another Spark job."""
+    per bucket from above without another Spark job; ``frozen`` (incremental matching) is
+    ``(position, FROZEN)`` for existing records, ``FROZEN`` their group's smallest position,
+    which orders groups as the engine's codes do."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import DoubleType, LongType, StructField, StructType
 
@@ -88,7 +98,10 @@ def cluster_components(
         pd.DataFrame(constraints.must, columns=["left", "right"]).astype("int64"),
         "left long, right long",
     )
-    component = connected_components(strong.select("left", "right").unionByName(must))
+    links = strong.select("left", "right").unionByName(must)
+    if frozen is not None:
+        links = links.unionByName(_frozen_chains(links, frozen))
+    component = connected_components(links)
     best = (
         scored.select(F.col("left").alias(POS), PROBABILITY)
         .unionByName(scored.select(F.col("right").alias(POS), PROBABILITY))
@@ -101,6 +114,8 @@ def cluster_components(
         .join(component.withColumnRenamed(NODE, POS), POS)
         .join(best, POS, "left")
     )
+    if frozen is not None:
+        members = members.join(frozen, POS, "left")
     # Fresh column identities: both cogroup sides derive from ``component``, and Spark
     # refuses to group by a column it cannot tell apart from its twin.
     edge_component = component.select(
@@ -121,6 +136,11 @@ def cluster_components(
             threshold,
             score=lambda a, b: probability(columns, a, b),
             constraints=constraints.local(positions),
+            frozen=(
+                records_of[FROZEN].fillna(-1).to_numpy(dtype="int64")
+                if FROZEN in records_of
+                else None
+            ),
         )
         confidence = result.confidence.copy()
         single = np.bincount(result.group, minlength=len(positions))[result.group] == 1
@@ -153,3 +173,17 @@ def cluster_components(
         )
     )
     return clustered.unionByName(singles)
+
+
+def _frozen_chains(edges: DataFrame, frozen: DataFrame) -> DataFrame:
+    """Edges from each touched frozen group's smallest member to its other members, so the
+    group enters its component whole (the engine chains every group; an untouched one would
+    form a component of its own, which keeps its id and score anyway)."""
+    from pyspark.sql import functions as F
+
+    nodes = edges.select(F.col("left").alias(POS)).unionByName(
+        edges.select(F.col("right").alias(POS))
+    )
+    touched = frozen.join(nodes, POS, "left_semi").select(FROZEN).distinct()
+    members = frozen.join(touched, FROZEN, "left_semi").filter(F.col(POS) != F.col(FROZEN))
+    return members.select(F.col(FROZEN).alias("left"), F.col(POS).alias("right"))

@@ -10,13 +10,19 @@ The same job runs three ways:
 
 - on one machine, ``python -m gx_findmatches.spark.job --model model.json --data people.parquet
   --out matched/`` (Spark in local mode on every core);
-- from the command line, ``gx-findmatches match --engine spark ...``, which calls :func:`run`.
+- from the command line, ``gx-findmatches match --engine spark ...`` (and ``match-incremental
+  ... --engine spark``), which calls :func:`run`.
 
 The model file is the one ``FindMatches.save`` / ``match --save-model`` / ``transform
 export-model`` writes: fitting stays on one machine (see ``SparkFindMatches.fit``), matching
 scales out. ``--data`` is read by Spark (a Parquet or CSV file or folder, or a catalog table with
 ``--table``); the output is written by Spark as Parquet (a folder), input columns unchanged plus
 ``match_id`` and ``match_confidence_score``.
+
+With ``--existing PATH`` (an earlier output, Parquet or CSV) the job is Glue's
+FindIncrementalMatches: ``--data`` holds the new records, existing ``match_id`` values never
+change, and only pairs with a new record are compared (``SparkFindMatches.match_incremental``);
+the output holds existing and new records.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ class JobSummary:
     match_groups: int
     output: str
     seconds: dict[str, float]
+    skipped_pairs: int | None = None  # incremental runs: existing-existing pairs not compared
 
 
 def session(master: str | None = None, app_name: str = "gx-findmatches") -> SparkSession:
@@ -88,38 +95,60 @@ def run(
     table: str | None = None,
     master: str | None = None,
     replace: bool = False,
+    existing: str | None = None,
 ) -> JobSummary:
     """Match ``data`` with the model file ``model`` on Spark and write Parquet to ``out``.
+
+    With ``existing`` (an earlier output, Parquet or CSV), ``data`` is new records matched
+    against it incrementally (``SparkFindMatches.match_incremental``).
 
     Raises:
         ModelFileError: the model file is missing or invalid.
         DataFileError: ``out`` exists and ``replace`` is false, or ``data`` cannot be read.
-        InputError: the table is unusable (see ``SparkFindMatches.match``).
+        InputError: the table is unusable (see ``SparkFindMatches.match`` and
+            ``match_incremental``).
     """
     from ..errors import DataFileError
     from .transform import SparkFindMatches
 
     matcher = SparkFindMatches(model)  # read and check the model before starting Spark work
+    for name, read in (("--data", data), ("--existing", existing)):
+        if read and "://" not in out and os.path.abspath(read) == os.path.abspath(out):
+            raise DataFileError(
+                f"--out {out} is also {name}: writing would destroy what is read; choose "
+                f"another --out"
+            )
     if os.path.exists(out) and not replace:
         raise DataFileError(
             f"{out} already exists; choose another --out or pass --replace-output to overwrite it"
         )
     spark = session(master)
-    result = matcher.match(read_input(spark, data, table))
+    records = read_input(spark, data, table)
+    if existing is None:
+        result = matcher.match(records)
+    else:
+        result = matcher.match_incremental(read_input(spark, existing), records)
     result.frame.write.mode("overwrite" if replace else "errorifexists").parquet(out)
     groups = spark.read.parquet(out).select("match_id").distinct().count()
-    return JobSummary(result.rows, result.candidate_pairs, groups, out, result.seconds)
+    skipped = None if existing is None else result.skipped_pairs
+    return JobSummary(result.rows, result.candidate_pairs, groups, out, result.seconds, skipped)
 
 
 def parser() -> argparse.ArgumentParser:
     """The job's arguments (also what ``spark-submit job.py --help`` prints)."""
     job = argparse.ArgumentParser(
         prog="gx_findmatches.spark.job",
-        description="Run a saved FindMatches model on a table with Spark; write Parquet.",
+        description="Run a saved FindMatches model on a table with Spark (or on new records "
+        "against an earlier output, with --existing); write Parquet.",
     )
     job.add_argument("--model", required=True, help="model file (FindMatches.save)")
     job.add_argument("--data", help="Parquet or CSV file or folder to match")
     job.add_argument("--table", help="a Spark catalog table to match instead of --data")
+    job.add_argument(
+        "--existing",
+        help="an earlier output (Parquet or CSV): match --data / --table as new records "
+        "against it; existing match_ids never change",
+    )
     job.add_argument("--out", required=True, help="output folder (Parquet)")
     job.add_argument("--master", help="Spark master URL (default: local mode on every core)")
     job.add_argument("--replace-output", action="store_true", help="overwrite --out")
@@ -136,7 +165,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         summary = run(
-            args.model, args.data or "", args.out, args.table, args.master, args.replace_output
+            args.model,
+            args.data or "",
+            args.out,
+            args.table,
+            args.master,
+            args.replace_output,
+            args.existing,
         )
     except FindMatchesError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -146,9 +181,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _describe(summary: JobSummary) -> str:
+    skipped = ""
+    if summary.skipped_pairs is not None:
+        skipped = f" (skipped {summary.skipped_pairs:,} existing-existing pairs)"
     return (
-        f"matched {summary.rows:,} rows on Spark: {summary.candidate_pairs:,} candidate pairs, "
-        f"{summary.match_groups:,} groups; wrote {summary.output}"
+        f"matched {summary.rows:,} rows on Spark: {summary.candidate_pairs:,} candidate pairs"
+        f"{skipped}, {summary.match_groups:,} groups; wrote {summary.output}"
     )
 
 

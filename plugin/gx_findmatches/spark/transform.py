@@ -24,6 +24,7 @@ from ..errors import InputError, LabelError
 from .blocking import candidate_pairs
 from .clustering import CONFIDENCE, GROUP, PositionConstraints, cluster_components
 from .frames import check_spark_table, record_table, user_column
+from .incremental import EarlierRun, combine
 from .names import KEY, PART, POS
 from .scoring import PROBABILITY, score_pairs
 
@@ -40,7 +41,7 @@ _BROADCAST_ROWS = 200_000
 
 @dataclass(frozen=True)
 class SparkMatchResult:
-    """The output of :meth:`SparkFindMatches.match`.
+    """The output of :meth:`SparkFindMatches.match` and :meth:`~SparkFindMatches.match_incremental`.
 
     Attributes:
         frame: every input row exactly once, input columns unchanged, plus ``match_id`` (the
@@ -49,8 +50,10 @@ class SparkMatchResult:
         pairs: scored candidate pairs: ``left_key``, ``right_key``, ``probability`` and
             ``same_group``, as in the pandas engine's ``MatchResult.pairs``.
         rows: number of input rows.
-        candidate_pairs: number of distinct candidate pairs.
+        candidate_pairs: number of distinct candidate pairs (scored pairs).
         seconds: wall time per step (Spark work is forced at each step's end).
+        skipped_pairs: incremental runs: candidate pairs between two existing records,
+            never scored.
     """
 
     frame: DataFrame
@@ -58,6 +61,7 @@ class SparkMatchResult:
     rows: int
     candidate_pairs: int
     seconds: dict[str, float] = field(default_factory=dict)
+    skipped_pairs: int = 0
 
 
 class SparkFindMatches:
@@ -124,6 +128,30 @@ class SparkFindMatches:
             LabelError: ``enforce_provided_labels`` and a labelled match crosses partitions.
         """
         require_dataframe(df)
+        return self._match(df)
+
+    def match_incremental(self, existing: DataFrame, new: DataFrame) -> SparkMatchResult:
+        """Match new records against an already matched table (Glue's FindIncrementalMatches),
+        as ``FindMatches.match_incremental`` does (see :mod:`.incremental`).
+
+        ``existing`` is an earlier output (it carries ``match_id`` and
+        ``match_confidence_score``), ``new`` has its other columns. Existing ``match_id``
+        values and scores never change; new records join existing groups or form new ones;
+        only pairs with a new record are scored (``skipped_pairs`` counts the others).
+
+        Raises:
+            InputError: ``existing`` is not an earlier output.
+            ColumnError: the two tables' columns differ, or a trained column is missing.
+            PrimaryKeyError: new records reuse existing keys (or as :meth:`match`).
+        """
+        require_dataframe(existing)
+        require_dataframe(new)
+        combined, earlier = combine(self.transform.matcher, existing, new)
+        return self._match(combined, earlier)
+
+    def _match(self, df: DataFrame, earlier: EarlierRun | None = None) -> SparkMatchResult:
+        """Validate, number, block, score and cluster ``df``; with ``earlier``, only pairs
+        with a new record are scored and existing groups are frozen."""
         fm = self.transform.matcher  # the current match-time parameters, checked
         settings = fm.settings
         from pyspark.sql import functions as F
@@ -135,23 +163,38 @@ class SparkFindMatches:
             rows = check_spark_table(df, settings.primary_key, settings.partition_by, specs)
             tables = record_table(df, settings.primary_key, settings.partition_by, specs)
             records = tables.prepared
+            placed = None if earlier is None else earlier.place(tables.keys)
         with timer("blocking"):
             pairs = candidate_pairs(
                 records, specs, fm.blocking_plan, settings.max_candidate_pairs, rows
             )
             count = pairs.count()
+            skipped = 0
+            if placed is not None:
+                pairs = placed.restrict(pairs)
+                scored_pairs = pairs.count()
+                skipped, count = count - scored_pairs, scored_pairs
         with timer("scoring"):
             broadcast = rows <= _BROADCAST_ROWS
             scored = score_pairs(pairs, records, specs, model, broadcast).localCheckpoint(True)
         with timer("clustering"):
             constraints = self._constraints(fm, tables.keys)
             assigned = cluster_components(
-                scored, records, specs, model, fm.threshold, constraints, rows
+                scored,
+                records,
+                specs,
+                model,
+                fm.threshold,
+                constraints,
+                rows,
+                frozen=None if placed is None else placed.frozen,
             ).localCheckpoint(eager=True)
         keys = tables.keys.select(POS, KEY)
         named = assigned.join(
             keys.select(F.col(POS).alias(GROUP), F.col(KEY).alias("match_id")), GROUP
         ).join(keys, POS)
+        if placed is not None:
+            named = placed.carry_over(named)
         output = named.select(
             F.col(KEY).alias(settings.primary_key),
             "match_id",
@@ -161,21 +204,9 @@ class SparkFindMatches:
         frame = df.join(output, settings.primary_key).select(
             *columns, "match_id", "match_confidence_score"
         )
-        groups = assigned.select(POS, GROUP)
-        pair_frame = (
-            scored.join(keys.select(F.col(POS).alias("left"), F.col(KEY).alias("left_key")), "left")
-            .join(keys.select(F.col(POS).alias("right"), F.col(KEY).alias("right_key")), "right")
-            .join(groups.select(F.col(POS).alias("left"), F.col(GROUP).alias("lg")), "left")
-            .join(groups.select(F.col(POS).alias("right"), F.col(GROUP).alias("rg")), "right")
-            .select(
-                "left_key",
-                "right_key",
-                PROBABILITY,
-                (F.col("lg") == F.col("rg")).alias("same_group"),
-            )
-        )
+        pair_frame = _pair_frame(scored, keys, assigned.select(POS, GROUP))
         logger.info("matched %d rows on Spark: %d candidate pairs", rows, count)
-        return SparkMatchResult(frame, pair_frame, rows, count, timer.seconds)
+        return SparkMatchResult(frame, pair_frame, rows, count, timer.seconds, skipped)
 
     def transform_frame(self, df: DataFrame) -> DataFrame:
         """The input plus ``match_id`` and ``match_confidence_score`` (see :meth:`match`)."""
@@ -214,6 +245,24 @@ class SparkFindMatches:
                 )
             must.append(pair)
         return PositionConstraints(_pairs(must), _pairs(cannot))
+
+
+def _pair_frame(scored: DataFrame, keys: DataFrame, groups: DataFrame) -> DataFrame:
+    """Scored pairs by primary key, and whether clustering put them in one group."""
+    from pyspark.sql import functions as F
+
+    return (
+        scored.join(keys.select(F.col(POS).alias("left"), F.col(KEY).alias("left_key")), "left")
+        .join(keys.select(F.col(POS).alias("right"), F.col(KEY).alias("right_key")), "right")
+        .join(groups.select(F.col(POS).alias("left"), F.col(GROUP).alias("lg")), "left")
+        .join(groups.select(F.col(POS).alias("right"), F.col(GROUP).alias("rg")), "right")
+        .select(
+            "left_key",
+            "right_key",
+            PROBABILITY,
+            (F.col("lg") == F.col("rg")).alias("same_group"),
+        )
+    )
 
 
 def _same_partition(a: object, b: object) -> bool:
