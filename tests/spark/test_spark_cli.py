@@ -45,7 +45,11 @@ def test_the_job_runs_a_model_file_and_refuses_to_overwrite(
 ) -> None:
     data, out = tmp_path / "small.parquet", tmp_path / "matched"
     small.to_parquet(data, index=False)
-    model = FindMatches(primary_key=PRIMARY_KEY).fit(small).save(tmp_path / "model.json")
+    # Four columns leave doubtful pairs for the trade-off to decide (with all ten, FEBRL's
+    # pairs lie near 0 or 1 and every threshold gives the same groups).
+    columns = ["given_name", "surname", "date_of_birth", "suburb"]
+    fitted = FindMatches(primary_key=PRIMARY_KEY, columns=columns).fit(small)
+    model = fitted.save(tmp_path / "model.json")
     argv = ["--model", str(model), "--data", str(data), "--out", str(out)]
     assert job.main(argv) == 0
     assert "matched 1,500 rows on Spark" in capsys.readouterr().out
@@ -75,18 +79,29 @@ def test_spark_flags_that_do_not_apply_are_errors(
 def test_match_time_flags_apply_to_a_model_file_on_spark(
     spark: Any, small: pd.DataFrame, tmp_path: Path
 ) -> None:
-    """``match --model FILE --precision-recall-tradeoff X --engine spark`` ran with the file's
-    own trade-off (the flag was silently ignored); the pandas engine applies it."""
+    """``match --model FILE --enforce-provided-labels --engine spark`` ran with the file's own
+    setting (match-time flags were silently ignored); the pandas engine applies it. The labels
+    say two records of one family do not match: only an enforced run keeps them apart, whatever
+    the model thinks (a threshold flag cannot show this on FEBRL, whose pairs lie near 0 or 1)."""
     data = tmp_path / "small.parquet"
     small.to_parquet(data, index=False)
-    model = FindMatches(primary_key=PRIMARY_KEY).fit(small).save(tmp_path / "model.json")
+    family = small[small[PRIMARY_KEY].str.match(r"rec-10-")][PRIMARY_KEY].tolist()
+    assert len(family) >= 2
+    labelled = small[small[PRIMARY_KEY].isin(family[:2])].assign(labeling_set_id="s1")
+    labelled.insert(1, "label", ["A", "B"])  # a non-match, against the model
+    model = (
+        FindMatches(primary_key=PRIMARY_KEY)
+        .fit(small, labelled[["labeling_set_id", "label", *small.columns]])
+        .save(tmp_path / "model.json")
+    )
     common = ["match", "--model", str(model), "--data", str(data), "--quiet"]
-    loose = ["--precision-recall-tradeoff", "0.0"]
+    enforced = ["--enforce-provided-labels"]
     assert main([*common, "--out", str(tmp_path / "default.csv")]) == 0
-    assert main([*common, *loose, "--out", str(tmp_path / "loose.csv")]) == 0
-    assert main([*common, *loose, "--engine", "spark", "--out", str(tmp_path / "spark")]) == 0
-    by_pandas = _groups(pd.read_csv(tmp_path / "loose.csv", dtype=str))
+    assert main([*common, *enforced, "--out", str(tmp_path / "enforced.csv")]) == 0
+    assert main([*common, *enforced, "--engine", "spark", "--out", str(tmp_path / "spark")]) == 0
+    by_pandas = _groups(pd.read_csv(tmp_path / "enforced.csv", dtype=str))
     by_spark = _groups(pd.read_parquet(tmp_path / "spark"))
     pd.testing.assert_series_equal(by_spark, by_pandas)
+    assert by_spark[family[0]] != by_spark[family[1]]  # the label held on Spark
     default = _groups(pd.read_csv(tmp_path / "default.csv", dtype=str))
-    assert not by_pandas.equals(default)  # the flag changes the groups
+    assert default[family[0]] == default[family[1]]  # and only because the flag was given
