@@ -55,7 +55,11 @@ class JobSummary:
 def session(master: str | None = None, app_name: str = "gx-findmatches") -> SparkSession:
     """The active Spark session, or a new one (``master``, default local mode on every core).
 
-    Workers must run the driver's interpreter, which has gx-findmatches installed.
+    Workers must run the driver's interpreter, which has gx-findmatches installed. A new
+    session converts pandas frames through Arrow: without it, ``spark.createDataFrame`` writes
+    a ``NaN`` in a text column as the text ``"nan"``, which the matcher compares as a value
+    (on a 1,395-record FEBRL3 slice: 3,722 extra candidate pairs and 41 records grouped
+    differently from the pandas engine on the same frame).
     """
     from pyspark.sql import SparkSession
 
@@ -66,7 +70,11 @@ def session(master: str | None = None, app_name: str = "gx-findmatches") -> Spar
     builder = SparkSession.builder.appName(app_name)
     if master or not os.environ.get("SPARK_HOME_SUBMITTED"):
         builder = builder.master(master or LOCAL_MASTER)
-    return builder.config("spark.ui.enabled", "false").getOrCreate()
+    return (
+        builder.config("spark.ui.enabled", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
 
 
 def read_input(spark: SparkSession, data: str, table: str | None = None) -> DataFrame:

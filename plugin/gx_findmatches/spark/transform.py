@@ -285,5 +285,6 @@ def require_dataframe(df: object) -> None:
     if not isinstance(df, DataFrame):
         raise InputError(
             f"expected a pyspark.sql.DataFrame, got {type(df).__name__}; for pandas frames use "
-            f"FindMatches.match, or spark.createDataFrame(frame) first"
+            f"FindMatches.match, or spark.createDataFrame(frame) first (with "
+            f"spark.sql.execution.arrow.pyspark.enabled, so that NaN stays null)"
         )
