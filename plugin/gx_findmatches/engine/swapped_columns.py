@@ -31,6 +31,7 @@ MIN_SWAPPED_PAIRS = 3  # exchanged record pairs needed before a column pair is t
 _CHANCE_FACTOR = 2.0  # ...at least twice what independent columns would give,
 _CHANCE_SIGMAS = 3.0  # ...and three Poisson standard deviations above it
 _SAMPLE_PAIRS = 5_000
+MAX_CROSSED_LEVELS = 2  # crossed levels summed: e.g. one exact name and one with a typo
 
 
 def find_swapped_columns(columns: Sequence[PreparedColumn]) -> tuple[SwappedPair, ...]:
@@ -165,24 +166,27 @@ def apply_swaps(
 ) -> np.ndarray:
     """``levels`` with each swapped column pair scored crossed where that agrees better.
 
-    Crossed scores are used only where all four values are present and the crossed levels
-    sum lower (closer) than the straight ones; only pairs that do not already agree exactly
-    on both columns are compared again. ``levels`` is changed in place and returned."""
+    Crossed scores are used only where all four values are present, the crossed levels sum
+    to at most ``MAX_CROSSED_LEVELS`` (both names close: an exchange, not two strangers'
+    names that happen to be a little less far apart crossed) and lower than the straight
+    ones. Only pairs that do not already agree exactly on both columns are compared again, and
+    the second column only where the first crossed level leaves room, so random pairs (nearly
+    all) cost one comparison. ``levels`` is changed in place and returned."""
     for i, j in swapped:
         straight = levels[:, [i, j]].astype("int16")
         present = (straight >= 0).all(axis=1)
         doubtful = np.flatnonzero(present & (straight.sum(axis=1) > 0))
         if len(doubtful) == 0:
             continue
-        a, b = left[doubtful], right[doubtful]
-        crossed = np.c_[
-            cross_levels(columns[i], columns[j], a, b),
-            cross_levels(columns[j], columns[i], a, b),
-        ].astype("int16")
-        better = (crossed >= 0).all(axis=1) & (crossed.sum(axis=1) < straight[doubtful].sum(axis=1))
-        rows = doubtful[better]
-        levels[rows, i] = crossed[better, 0]
-        levels[rows, j] = crossed[better, 1]
+        first = cross_levels(columns[i], columns[j], left[doubtful], right[doubtful])
+        straight_sum = straight[doubtful].sum(axis=1)
+        room = (first >= 0) & (first <= MAX_CROSSED_LEVELS) & (first < straight_sum)
+        rows, first = doubtful[room], first[room].astype("int16")
+        second = cross_levels(columns[j], columns[i], left[rows], right[rows]).astype("int16")
+        total = first + second
+        better = (second >= 0) & (total <= MAX_CROSSED_LEVELS) & (total < straight_sum[room])
+        levels[rows[better], i] = first[better]
+        levels[rows[better], j] = second[better]
     return levels
 
 
