@@ -91,8 +91,7 @@ def _mean_words(column: PreparedColumn) -> float:
     present = ~column.missing
     if not present.any():
         return 0.0
-    values = pd.Series(column.values[present], dtype=object).astype(str)
-    return float(np.mean(values.str.split().str.len()))
+    return float(np.mean([len(str(value).split()) for value in column.values[present]]))
 
 
 def derived_reason(names: Sequence[str], sources: tuple[int, ...]) -> str:
