@@ -16,7 +16,7 @@ from gx_findmatches.datasets.febrl import PRIMARY_KEY
 from gx_findmatches.engine.columns import ColumnSpec
 from gx_findmatches.engine.comparison import prepare_column
 from gx_findmatches.engine.persistence import matcher_from_dict, matcher_to_dict
-from gx_findmatches.engine.swapped_columns import apply_swaps, find_swapped_columns
+from gx_findmatches.engine.swapped_columns import _exchanges, apply_swaps, find_swapped_columns
 from gx_findmatches.errors import ModelFileError
 
 FIRST = ["james", "mary", "john", "linda", "robert", "susan", "david", "karen", "peter", "anna"]
@@ -38,7 +38,8 @@ def _people(n: int, swapped_share: float, seed: int = 0) -> pd.DataFrame:
 
 
 def _columns(frame: pd.DataFrame) -> list:
-    return [prepare_column(ColumnSpec(c, "name", "test"), frame[c]) for c in ("given", "family")]
+    names = [prepare_column(ColumnSpec(c, "name", "test"), frame[c]) for c in ("given", "family")]
+    return [*names, prepare_column(ColumnSpec("birth", "date", "test"), frame["birth"])]
 
 
 def test_exchanged_columns_are_found_and_independent_ones_are_not() -> None:
@@ -46,11 +47,44 @@ def test_exchanged_columns_are_found_and_independent_ones_are_not() -> None:
     assert find_swapped_columns(_columns(_people(2_000, 0.0))) == ()
 
 
+def test_places_exchanged_by_coincidence_are_not_taken_for_swaps() -> None:
+    """Movers between two cities both ways exchange city and birth place far above what the
+    columns' frequencies explain (the count test alone accepts them), but such records agree
+    on nothing else, unlike duplicates with exchanged names."""
+    rng = np.random.default_rng(1)
+    n = 3_000
+    towns = np.array([f"town{i}" for i in range(500)], dtype=object)
+    born, living = rng.choice(towns, n), rng.choice(towns, n)
+    born[:100], living[:100] = "london", "paris"
+    born[100:200], living[100:200] = "paris", "london"
+    frame = pd.DataFrame(
+        {
+            "born": born,
+            "living": living,
+            "person": [f"person{i}" for i in range(n)],
+            "year": rng.integers(1900, 2000, n).astype(str),
+        }
+    )
+    columns = [
+        prepare_column(ColumnSpec(name, "name", "test"), frame[name]) for name in frame.columns
+    ]
+    observed, expected = _exchanges(columns[0], columns[1])
+    assert observed > 10 * expected  # the count test alone would call this a swap
+    assert find_swapped_columns(columns) == ()
+    duplicates = frame.iloc[:300].copy()
+    duplicates[["born", "living"]] = duplicates[["living", "born"]].to_numpy()
+    twice = pd.concat([frame, duplicates], ignore_index=True)
+    columns = [
+        prepare_column(ColumnSpec(name, "name", "test"), twice[name]) for name in twice.columns
+    ]
+    assert find_swapped_columns(columns) == ((0, 1),)  # records that agree elsewhere: swaps
+
+
 def test_a_crossed_pair_agrees_exactly_and_a_straight_pair_is_left_alone() -> None:
     frame = pd.DataFrame(
         {"given": ["jacob", "campbell", "jacob", "jakob"], "family": ["campbell", "jacob"] * 2}
     )
-    columns = _columns(frame)
+    columns = [prepare_column(ColumnSpec(c, "name", "test"), frame[c]) for c in frame.columns]
     left, right = np.array([0, 0, 0]), np.array([1, 2, 3])
     straight = np.array([[4, 4], [0, 1], [1, 1]], dtype="int8")  # as compared column by column
     levels = apply_swaps(columns, [(0, 1)], left, right, straight.copy())

@@ -15,14 +15,15 @@ import numpy as np
 import pandas as pd
 
 from .blocking import KeyCodes, candidate_pairs, plan_blocking
-from .columns import plan_columns
+from .columns import ColumnPlan, plan_columns
 from .comparison import level_count
+from .derived_columns import derived_reason, find_derived_columns
 from .fellegi_sunter import fit_fellegi_sunter
 from .fit_memo import FitMemo
 from .identical import collapse_identical
 from .labels import LabeledPairs, label_notes, label_pairs
 from .matcher import Matcher, labels_by_key
-from .prepared import prepare_table
+from .prepared import PreparedTable, prepare_table
 from .settings import MatchSettings
 from .supervised import can_fit_supervised
 from .swapped_columns import find_swapped_columns, swapped_names
@@ -91,6 +92,8 @@ def _fit_unsupervised(
         table = prepare_table(
             X, settings.primary_key, settings.partition_by, column_plan.compared, order
         )
+        if settings.columns is None:  # named columns are compared as named
+            column_plan, table = _without_derived_columns(column_plan, table)
         swapped = find_swapped_columns(table.columns)
         if swapped:
             column_plan = dataclasses.replace(
@@ -134,3 +137,24 @@ def _fit_unsupervised(
     )
     memo = FitMemo.of(X, matcher.blocking_settings(), table, collapsed, left, right, levels)
     return matcher, memo
+
+
+def _without_derived_columns(
+    plan: ColumnPlan, table: PreparedTable
+) -> tuple[ColumnPlan, PreparedTable]:
+    """The plan and table without columns that only repeat others (see
+    :mod:`.derived_columns`), each set aside with its reason; unchanged when none does, or
+    when setting them aside would leave no column."""
+    derived = find_derived_columns(table.columns)
+    if not derived or len(derived) == len(table.columns):
+        return plan, table
+    names = [column.spec.name for column in table.columns]
+    excluded = dict(plan.excluded)
+    for position, sources in derived.items():
+        excluded[names[position]] = derived_reason(names, sources)
+    kept = [k for k in range(len(names)) if k not in derived]
+    plan = dataclasses.replace(
+        plan, compared=tuple(plan.compared[k] for k in kept), excluded=excluded
+    )
+    table = dataclasses.replace(table, columns=tuple(table.columns[k] for k in kept))
+    return plan, table
