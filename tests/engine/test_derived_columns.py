@@ -40,3 +40,12 @@ def test_of_two_copies_one_is_kept(febrl3: pd.DataFrame) -> None:
     fm = FindMatches(primary_key=PRIMARY_KEY).fit(frame)
     names = fm.matcher_.feature_names
     assert ("suburb" in names) != ("suburb_again" in names)
+
+
+def test_a_column_repeated_by_a_rarely_filled_one_is_kept(febrl3: pd.DataFrame) -> None:
+    """A second, mostly empty copy adds nothing and goes; the full column stays."""
+    frame = febrl3.head(2_000).copy()
+    frame["suburb_too"] = frame["suburb"].where(frame.index % 10 == 0)
+    fm = FindMatches(primary_key=PRIMARY_KEY).fit(frame)
+    assert "suburb" in fm.matcher_.feature_names
+    assert "suburb_too" not in fm.matcher_.feature_names

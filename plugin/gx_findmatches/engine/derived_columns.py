@@ -7,10 +7,11 @@ on a public table of historical persons: F1 0.738 with ``first_and_surname`` com
 its two parts, 0.849 without). Exact agreements of such columns among random pairs are too
 rare for the dependence links to see.
 
-A compared column is *derived* when, in at least ``MIN_SHARE`` of the records where it and
-its sources are present, its words are exactly the words of one other compared column, or of
-two others together (in any order). Fit then sets it aside and says so, as it does for
-constant columns; columns the user names are never set aside.
+A compared column is *derived* when its sources are present in at least ``MIN_SHARE`` of the
+records where it is, and there, in at least ``MIN_SHARE`` of them, its words are exactly the
+words of one other compared column, or of two others together (in any order). Fit then sets
+it aside and says so, as it does for constant columns; columns the user names are never set
+aside.
 """
 
 from __future__ import annotations
@@ -82,10 +83,13 @@ def _repeats(
     k: int,
     sources: tuple[int, ...],
 ) -> bool:
-    present = ~columns[k].missing
+    own = ~columns[k].missing
+    present = own.copy()
     for s in sources:
         present &= ~columns[s].missing
-    if present.sum() < _MIN_RECORDS:
+    # Set aside only what the sources hold wherever it is given: an email column that a rarely
+    # filled second email repeats is not derived (most of its values exist nowhere else).
+    if present.sum() < _MIN_RECORDS or present.sum() < MIN_SHARE * own.sum():
         return False
     joined = words[sources[0]][present]
     for s in sources[1:]:
