@@ -40,6 +40,7 @@ from sqlalchemy.exc import OperationalError
 pytestmark = pytest.mark.slow
 
 ROWS = 300
+ATTEMPTS = 8  # tries at catching a quick run mid-way (see _interrupted)
 PLUGIN = Path(gx_findmatches.__file__).resolve().parents[1]
 # what the installed `gx-findmatches` script runs
 ENTRY_POINT = "import sys; from gx_findmatches.cli import main; sys.exit(main())"
@@ -200,14 +201,16 @@ def _interrupted(
     command: str, url: str, people: Path, tmp_path: Path, signum: int
 ) -> tuple[str, list[str], str, subprocess.Popen[str], str]:
     """Interrupt ``command`` mid-run (a new transform per attempt: a quick run can get to its
-    end between the poll that sees it start and the lock; that attempt proves nothing)."""
-    for attempt in range(3):
+    end between the poll that sees it start and the lock; that attempt proves nothing). A
+    label import of five labels is over in milliseconds: on a loaded CI machine three attempts
+    all came too late once, so up to eight."""
+    for attempt in range(ATTEMPTS):
         name = f"people{attempt}"
         argv = _setup(command, url, people, tmp_path, name)
         outcome = _interrupt(url, argv, signum)
         if outcome is not None:
             return (name, argv, *outcome)
-    pytest.fail("the run ended before it could be interrupted, three times")
+    pytest.fail(f"the run ended before it could be interrupted, {ATTEMPTS} times")
 
 
 def _check_consistent(url: str, name: str, command: str, tmp_path: Path) -> None:
