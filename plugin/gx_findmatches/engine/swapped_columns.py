@@ -7,11 +7,11 @@ missed true pairs of Splink's ``fake_1000`` table, 166 of 978 on the suite's com
 table). Splink gives its forename/surname comparison a "columns reversed" level for this.
 
 Here fitting *finds* the column pairs whose values are exchanged between records far more
-often than chance would exchange them (no column names are assumed), and comparison then
-scores each pair of records on those two columns in the orientation that agrees better:
-straight, or crossed. A crossed agreement earns the weights of the same straight agreement;
-by chance a crossed agreement is as rare as a straight one, since it needs both values to
-coincide.
+often than chance would exchange them, by records that also agree on other columns (no column
+names are assumed), and comparison then scores each pair of records on those two columns
+crossed where both crossed values are close and agree better than straight. A crossed
+agreement earns the weights of the same straight agreement; by chance a crossed agreement is
+as rare as a straight one, since it needs both values to coincide.
 """
 
 from __future__ import annotations
