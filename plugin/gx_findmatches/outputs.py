@@ -71,12 +71,7 @@ def check_output_file(path: str | Path, option: str | None = None) -> Path:
             raise DataFileError(
                 f"{named} is read-only; make it writable (chmod u+w) or choose another path"
             )
-    folder = target.parent
-    while not folder.exists():
-        folder = folder.parent
-    if not folder.is_dir():
-        raise DataFileError(f"{named}: {folder} is a file, not a folder; choose a path in a folder")
-    _probe(folder, named)
+    _check_nearest_folder(target.parent, named, "choose a path in a folder")
     return target
 
 
@@ -93,13 +88,19 @@ def check_output_folder(path: str | Path, option: str | None = None) -> Path:
             f"{named} is a file, not a folder; name a folder for the files (it is created "
             f"if missing)"
         )
+    _check_nearest_folder(folder, named, "choose another path")
+    return folder
+
+
+def _check_nearest_folder(folder: Path, named: str, fix: str) -> None:
+    """The nearest existing folder at or above ``folder`` (writing creates the rest) must be
+    a folder that can be written."""
     existing = folder
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        raise DataFileError(f"{named}: {existing} is a file, not a folder; choose another path")
+        raise DataFileError(f"{named}: {existing} is a file, not a folder; {fix}")
     _probe(existing, named)
-    return folder
 
 
 def _probe(folder: Path, named: str) -> None:
