@@ -87,8 +87,11 @@ def test_a_crossed_pair_agrees_exactly_and_a_straight_pair_is_left_alone() -> No
     columns = [prepare_column(ColumnSpec(c, "name", "test"), frame[c]) for c in frame.columns]
     left, right = np.array([0, 0, 0]), np.array([1, 2, 3])
     straight = np.array([[4, 4], [0, 1], [1, 1]], dtype="int8")  # as compared column by column
-    levels = apply_swaps(columns, [(0, 1)], left, right, straight.copy())
+    similarities = np.zeros((3, 2))
+    levels = apply_swaps(columns, [(0, 1)], left, right, straight.copy(), similarities)
     assert levels[0].tolist() == [0, 0]  # jacob campbell / campbell jacob: crossed, exact
+    assert similarities[0].tolist() == [1.0, 1.0]  # explanations show what was compared
+    assert similarities[1:].tolist() == [[0.0, 0.0], [0.0, 0.0]]
     assert levels[1].tolist() == straight[1].tolist()  # straight agrees better: unchanged
     assert levels[2].tolist() == straight[2].tolist()
 

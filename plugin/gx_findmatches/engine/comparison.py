@@ -269,10 +269,31 @@ def cross_levels(
     """Agreement levels of ``column`` on the left record against ``other`` on the right
     (int8, -1 = missing), measured as ``column``'s kind measures it; each distinct pair of
     values is compared once."""
-    levels = np.full(len(left), MISSING_LEVEL, dtype="int8")
+    return _crossed(column, other, left, right, levels_only=True)
+
+
+def cross_similarity(
+    column: PreparedColumn, other: PreparedColumn, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """Similarities (NaN = missing) of ``column`` on the left record against ``other`` on
+    the right, as :func:`cross_levels` measures them."""
+    return _crossed(column, other, left, right, levels_only=False)
+
+
+def _crossed(
+    column: PreparedColumn,
+    other: PreparedColumn,
+    left: np.ndarray,
+    right: np.ndarray,
+    levels_only: bool,
+) -> np.ndarray:
+    if levels_only:
+        result = np.full(len(left), MISSING_LEVEL, dtype="int8")
+    else:
+        result = np.full(len(left), np.nan, dtype="float64")
     both = ~(column.missing[left] | other.missing[right])
     if not both.any():
-        return levels
+        return result
     assert column.codes is not None and column.forms is not None  # string kinds only
     assert other.codes is not None and other.forms is not None
     a_code = column.codes[left[both]].astype("int64")
@@ -281,10 +302,10 @@ def cross_levels(
     first = column.forms[distinct // len(other.forms)]
     second = other.forms[distinct % len(other.forms)]
     kind = column.spec.kind
-    sims = _kind_similarity(kind, first, second, levels_only=True)
+    sims = _kind_similarity(kind, first, second, levels_only=levels_only)
     sims = np.where(first == second, 1.0, sims)
-    levels[both] = to_levels(kind, sims)[which]
-    return levels
+    result[both] = (to_levels(kind, sims) if levels_only else sims)[which]
+    return result
 
 
 def column_levels(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -46,7 +46,7 @@ class PreparedTable:
     def compare(self, left: np.ndarray, right: np.ndarray) -> PairFeatures:
         """Similarities and levels of the given pairs on every compared column."""
         features = compare_pairs(self.columns, left, right)
-        apply_swaps(self.columns, self.swapped, left, right, features.levels)
+        apply_swaps(self.columns, self.swapped, left, right, features.levels, features.similarities)
         return features
 
     def levels(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:

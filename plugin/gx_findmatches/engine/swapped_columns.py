@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .comparison import PreparedColumn, cross_levels
+from .comparison import PreparedColumn, cross_levels, cross_similarity
 
 SwappedPair = tuple[int, int]
 """Positions (in the compared columns) of two columns whose values records exchange."""
@@ -167,8 +167,11 @@ def apply_swaps(
     left: np.ndarray,
     right: np.ndarray,
     levels: np.ndarray,
+    similarities: np.ndarray | None = None,
 ) -> np.ndarray:
-    """``levels`` with each swapped column pair scored crossed where that agrees better.
+    """``levels`` with each swapped column pair scored crossed where that agrees better
+    (and ``similarities``, when given, measured crossed there too, so explanations show the
+    values the levels came from).
 
     Crossed scores are used only where all four values are present, the crossed levels sum
     to at most ``MAX_CROSSED_LEVELS`` (both names close: an exchange, not two strangers'
@@ -191,6 +194,10 @@ def apply_swaps(
         better = (second >= 0) & (total <= MAX_CROSSED_LEVELS) & (total < straight_sum[room])
         levels[rows[better], i] = first[better]
         levels[rows[better], j] = second[better]
+        if similarities is not None:
+            a, b = left[rows[better]], right[rows[better]]
+            similarities[rows[better], i] = cross_similarity(columns[i], columns[j], a, b)
+            similarities[rows[better], j] = cross_similarity(columns[j], columns[i], a, b)
     return levels
 
 
