@@ -27,6 +27,8 @@ MIN_SHARE = 0.9  # of records where the column and its sources are all present
 _MIN_RECORDS = 50  # fewer records with all of them present say nothing
 _SAMPLE_RECORDS = 5_000  # the share is read on a seeded sample: +-0.01, whatever the size
 _STRING_KINDS = ("name", "text", "code")
+_PROBE_RECORDS = 64  # records every candidate is tried on before the whole sample
+MAX_PAIR_COLUMNS = 30  # string columns up to which pairs of sources are tried
 
 
 def find_derived_columns(columns: Sequence[PreparedColumn]) -> dict[int, tuple[int, ...]]:
@@ -44,14 +46,40 @@ def find_derived_columns(columns: Sequence[PreparedColumn]) -> dict[int, tuple[i
 
 
 def _find(columns: Sequence[PreparedColumn]) -> dict[int, tuple[int, ...]]:
-    words = {k: _sorted_words(c) for k, c in enumerate(columns) if c.spec.kind in _STRING_KINDS}
-    order = sorted(words, key=lambda k: -_mean_words(columns[k]))
+    """Each test runs first on the sample's first ``_PROBE_RECORDS`` records and only a
+    column (pair) that passes there is read on the whole sample, so a wide table costs about
+    one comparison of short arrays per column pair; pairs of sources are tried only up to
+    ``MAX_PAIR_COLUMNS`` string columns (a survey export with hundreds of short answers is
+    checked for copies only)."""
+    strings = [k for k, c in enumerate(columns) if c.spec.kind in _STRING_KINDS]
+    probe_columns = [_sampled(c, np.arange(min(_PROBE_RECORDS, len(c.missing)))) for c in columns]
+    probe = {k: _sorted_words(probe_columns[k]) for k in strings}
+    probe_matrix = np.array([probe[k].to_numpy() for k in strings], dtype=object)
+    words: dict[int, pd.Series] = {}
+
+    def full(k: int) -> pd.Series:
+        if k not in words:
+            words[k] = _sorted_words(columns[k])
+        return words[k]
+
+    order = sorted(strings, key=lambda k: -_mean_words(columns[k]))
     derived: dict[int, tuple[int, ...]] = {}
     for k in order:
-        others = [o for o in words if o != k and o not in derived]
-        sources = _sources(columns, words, k, others)
-        if sources:
-            derived[k] = sources
+        others = [o for o in strings if o != k and o not in derived]
+        row = probe[k].to_numpy()[None, :]
+        both = (probe_matrix != "") & (row != "")
+        same = ((probe_matrix == row) & both).sum(axis=1)
+        passed = same >= MIN_SHARE * both.sum(axis=1)  # a sparse column is judged in full
+        singles = [o for o in others if passed[strings.index(o)]]
+        pairs = []
+        if len(strings) <= MAX_PAIR_COLUMNS:
+            pairs = [(a, b) for i, a in enumerate(others) for b in others[i + 1 :]]
+        for sources in [(o,) for o in singles] + pairs:
+            if _repeats(probe_columns, probe, k, sources, 1) and _repeats(
+                columns, {s: full(s) for s in (k, *sources)}, k, sources, _MIN_RECORDS
+            ):
+                derived[k] = sources
+                break
     return derived
 
 
@@ -60,36 +88,22 @@ def _sampled(column: PreparedColumn, rows: np.ndarray) -> PreparedColumn:
     return PreparedColumn(column.spec, column.values[rows], column.missing[rows])
 
 
-def _sources(
-    columns: Sequence[PreparedColumn],
-    words: dict[int, pd.Series],
-    k: int,
-    others: list[int],
-) -> tuple[int, ...] | None:
-    """The first single column, or pair of columns, that ``k`` repeats; None if none."""
-    for o in others:
-        if _repeats(columns, words, k, (o,)):
-            return (o,)
-    for a_index, a in enumerate(others):
-        for b in others[a_index + 1 :]:
-            if _repeats(columns, words, k, (a, b)):
-                return (a, b)
-    return None
-
-
 def _repeats(
     columns: Sequence[PreparedColumn],
     words: dict[int, pd.Series],
     k: int,
     sources: tuple[int, ...],
+    min_records: int,
 ) -> bool:
     own = ~columns[k].missing
     present = own.copy()
     for s in sources:
         present &= ~columns[s].missing
+    if min_records == 1 and not present.any():
+        return True  # nothing to judge on a probe: the whole sample decides
     # Set aside only what the sources hold wherever it is given: an email column that a rarely
     # filled second email repeats is not derived (most of its values exist nowhere else).
-    if present.sum() < _MIN_RECORDS or present.sum() < MIN_SHARE * own.sum():
+    if present.sum() < min_records or present.sum() < MIN_SHARE * own.sum():
         return False
     joined = words[sources[0]][present]
     for s in sources[1:]:
