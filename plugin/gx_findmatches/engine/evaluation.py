@@ -147,7 +147,7 @@ def evaluate(
         fold = fitted.with_classifier(
             fitted.fit_classifier(table, subset) if can_fit_supervised(y[train]) else None
         )
-        held_out[test] = fold.probability_of_levels(levels[test])
+        held_out[test] = fold.pair_probabilities(table, labelled.left[test], labelled.right[test])
         groups = _groups_with(fold, X, table, memo)
         held_out_same[test] = groups[labelled.left[test]] == groups[labelled.right[test]]
     threshold = fitted.threshold

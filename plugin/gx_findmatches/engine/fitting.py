@@ -27,6 +27,7 @@ from .prepared import PreparedTable, prepare_table
 from .settings import MatchSettings
 from .supervised import can_fit_supervised
 from .swapped_columns import find_swapped_columns, swapped_names
+from .term_frequency import learn_frequencies
 from .timing import Timer
 from .training import random_pairs, training_sessions, within_partition_pairs
 from .validation import check_table
@@ -72,6 +73,7 @@ def fit_matcher(
         classifier,
         labels_by_key(labelled, memo.table.keys),
         timer.seconds,
+        unsupervised.frequencies,
     )
     logger.info(
         "fitted on %d rows, %d candidate pairs, %s model",
@@ -133,7 +135,13 @@ def _fit_unsupervised(
     for name, reason in column_plan.excluded.items():
         logger.warning("column %r set aside: %s", name, reason)
     matcher = Matcher(
-        settings, column_plan, plan, model, None, labels_by_key(LabeledPairs.empty(), table.keys)
+        settings,
+        column_plan,
+        plan,
+        model,
+        None,
+        labels_by_key(LabeledPairs.empty(), table.keys),
+        frequencies=learn_frequencies(work.columns),
     )
     memo = FitMemo.of(X, matcher.blocking_settings(), table, collapsed, left, right, levels)
     return matcher, memo

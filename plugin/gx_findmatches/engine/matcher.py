@@ -30,10 +30,12 @@ from .fellegi_sunter import FellegiSunterModel
 from .fit_memo import FitMemo
 from .identical import collapse_identical
 from .labels import LabeledPairs
+from .log_odds import sigmoid
 from .prepared import PreparedTable, prepare_table
 from .results import MatchResult, MatchSummary
 from .settings import MatchSettings
 from .supervised import LevelWeightClassifier, fit_supervised
+from .term_frequency import ValueFrequencies, summed_adjustment
 from .timing import Timer
 from .validation import check_trained_columns
 
@@ -53,6 +55,9 @@ class Matcher:
         labels: the labelled pairs by primary key as text (``left_key``, ``right_key``,
             ``is_match``), kept to enforce them on any later table.
         fit_seconds: time per fitting step (empty for a model read from a file).
+        frequencies: how common each value of the name, text, code and categorical columns
+            was at fit, for the term-frequency adjustment (:mod:`.term_frequency`); empty
+            for a model file written before it.
     """
 
     settings: MatchSettings
@@ -62,6 +67,7 @@ class Matcher:
     classifier: LevelWeightClassifier | None
     labels: pd.DataFrame
     fit_seconds: dict[str, float] = field(default_factory=dict)
+    frequencies: tuple[ValueFrequencies, ...] = ()
 
     # ------------------------------------------------------------------------- variants
     def with_settings(self, settings: MatchSettings) -> Matcher:
@@ -128,11 +134,23 @@ class Matcher:
         """Match probability of record pairs given as positions into a prepared table."""
         if len(left) == 0:
             return np.empty(0, dtype="float64")
-        return self.probability_of_levels(table.levels(left, right))
+        return self.probability_of_levels(
+            table.levels(left, right), self.adjustment(table, left, right)
+        )
 
-    def probability_of_levels(self, levels: np.ndarray) -> np.ndarray:
-        """Match probability of pairs given by their agreement levels."""
-        return np.asarray(self.scoring_model.predict_proba(levels), dtype="float64")
+    def adjustment(self, table: PreparedTable, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Each pair's term-frequency adjustment of the log-odds (see :mod:`.term_frequency`)."""
+        return summed_adjustment(table.columns, self.frequencies, left, right)
+
+    def probability_of_levels(
+        self, levels: np.ndarray, adjustment: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Match probability of pairs given by their agreement levels and term-frequency
+        adjustments (none: pairs scored without them)."""
+        log_odds = self.scoring_model.match_log_odds(levels)
+        if adjustment is not None:
+            log_odds = log_odds + adjustment
+        return np.asarray(sigmoid(log_odds), dtype="float64")
 
     def fit_classifier(self, table: PreparedTable, labelled: LabeledPairs) -> LevelWeightClassifier:
         """Level weights re-learnt from labelled pairs, starting from the unsupervised ones
@@ -144,6 +162,7 @@ class Matcher:
             [weights[:-1] for weights in model.weight_tables()],
             model.intercept,
             model.links,
+            offset=self.adjustment(table, labelled.left, labelled.right),
         )
 
     def candidate_pairs(self, table: PreparedTable) -> tuple[np.ndarray, np.ndarray]:
@@ -227,7 +246,7 @@ class Matcher:
         frozen = None if frozen_ids is None else pd.factorize(frozen_ids)[0]
         with timer("scoring"):
             probability = (
-                self.probability_of_levels(reused.levels)
+                self.probability_of_levels(reused.levels, self.adjustment(work, left, right))
                 if reused is not None
                 else self.pair_probabilities(work, left, right)
             )

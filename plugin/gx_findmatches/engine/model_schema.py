@@ -51,6 +51,7 @@ MAX_BLOCKING_KEYS = 10_000  # fit chooses tens to hundreds
 MAX_KEY_PARTS = 8  # fit combines at most two
 MAX_WINDOW = 100  # fit uses 3 to 11
 MAX_CANDIDATE_PAIRS = 1_000_000_000  # ~16 bytes each while blocking: a cap in the tens of GB
+MAX_FREQUENT_VALUES = 100_000  # fit keeps at most 5,000 per column
 MAX_LOG_ODDS = 1_000.0  # a weight beyond ±40 already means certainty
 FIX = (
     "a transform file is written by FindMatches.save (or kept by the store): fit the "
@@ -153,6 +154,24 @@ class ClassifierEntry(_Strict):
     links: _Links = []
 
 
+class FrequenciesEntry(_Strict):
+    """How common one column's values were at fit (``ValueFrequencies``)."""
+
+    column: _Name
+    values: Annotated[list[_Text], FailFast(), Field(max_length=MAX_FREQUENT_VALUES)]
+    shares: Annotated[list[_Probability], FailFast(), Field(max_length=MAX_FREQUENT_VALUES)]
+    rare_share: _Probability
+    agreement: _Probability
+
+    @model_validator(mode="after")
+    def _one_share_per_value(self) -> FrequenciesEntry:
+        if len(self.values) != len(self.shares):
+            raise ValueError(
+                f"{len(self.values)} values but {len(self.shares)} shares; each value needs one"
+            )
+        return self
+
+
 class LabelsEntry(_Strict):
     """Labelled pairs by primary key (as text), kept for ``enforce_provided_labels``."""
 
@@ -177,6 +196,10 @@ class ModelFile(_Strict):
     ] = []
     blocking: BlockingEntry
     fellegi_sunter: FellegiSunterEntry
+    # Files written before term frequencies were learnt have none (scored without them).
+    term_frequencies: Annotated[
+        list[FrequenciesEntry], FailFast(), Field(max_length=MAX_COLUMNS)
+    ] = []
     classifier: ClassifierEntry | None
     labels: LabelsEntry
 
@@ -272,6 +295,14 @@ def _check_consistency(model: ModelFile) -> None:
                 [
                     f"`swapped_columns[{i}]`: {list(pair)} must be two different compared "
                     f"`columns` {names}"
+                ]
+            )
+    for i, entry in enumerate(model.term_frequencies):
+        if entry.column not in known:
+            raise _damaged(
+                [
+                    f"`term_frequencies[{i}]`: names column {entry.column!r}, which is not "
+                    f"among the compared `columns` {names}"
                 ]
             )
     fs = model.fellegi_sunter

@@ -29,6 +29,7 @@ from .model_schema import (
 )
 from .settings import MatchSettings
 from .supervised import LevelWeightClassifier
+from .term_frequency import frequencies_from_dicts
 
 
 def matcher_to_dict(matcher: Matcher) -> dict[str, Any]:
@@ -49,6 +50,7 @@ def matcher_to_dict(matcher: Matcher) -> dict[str, Any]:
             "rejected": plan.rejected,
         },
         "fellegi_sunter": matcher.fellegi_sunter.to_dict(),
+        "term_frequencies": [f.to_dict() for f in matcher.frequencies],
         "classifier": matcher.classifier.to_dict() if matcher.classifier else None,
         "labels": {
             column: matcher.labels[column].tolist()
@@ -98,6 +100,7 @@ def matcher_from_dict(data: dict[str, Any]) -> Matcher:
                 "is_match": pd.Series(labels.is_match, dtype=bool),
             }
         ),
+        frequencies=frequencies_from_dicts([f.model_dump() for f in model.term_frequencies]),
     )
 
 

@@ -61,9 +61,13 @@ class LevelWeightClassifier:
         """Each pair's weight on each column (its additive contribution to the log-odds)."""
         return gather_weights(self.weight_tables(), levels, self.links)
 
+    def match_log_odds(self, levels: np.ndarray) -> np.ndarray:
+        """Log-odds that each pair is a match."""
+        return summed_log_odds(self.intercept, self.weight_tables(), levels, self.links)
+
     def predict_proba(self, levels: np.ndarray) -> np.ndarray:
         """Match probability of each pair."""
-        return sigmoid(summed_log_odds(self.intercept, self.weight_tables(), levels, self.links))
+        return sigmoid(self.match_log_odds(levels))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready parameters."""
@@ -94,6 +98,7 @@ def fit_supervised(
     start_weights: Sequence[np.ndarray],
     start_intercept: float,
     links: Sequence[Link] = (),
+    offset: np.ndarray | None = None,
 ) -> LevelWeightClassifier:
     """Fit level weights on labelled pairs, starting from (and pulled toward) a prior model.
 
@@ -103,6 +108,8 @@ def fit_supervised(
         start_weights: the unsupervised weight of each level, per column (closest first).
         start_intercept: the unsupervised log-odds before any column.
         links: dependent column pairs and their corrections, learnt again like the weights.
+        offset: each pair's fixed term-frequency adjustment of the log-odds, which scoring
+            adds too, so the weights are learnt beside it.
     """
     features, feature_lower = _cumulative_features(levels, [len(w) for w in start_weights])
     # each link's correction is a parameter too (at most 0), so labels can undo a wrong one
@@ -119,10 +126,11 @@ def fit_supervised(
     prior = np.clip(prior, lower, upper)  # the start model already keeps these bounds
     design = np.c_[np.ones(len(features)), features, link_features]
     y = is_match.astype("float64")
+    fixed = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype="float64")
     precision = 1.0 / PRIOR_SCALE**2
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        z = design @ theta
+        z = design @ theta + fixed
         log_likelihood = np.logaddexp(0.0, z) - y * z
         difference = theta - prior
         value = float(log_likelihood.sum() + 0.5 * precision * (difference**2).sum())

@@ -4,8 +4,8 @@ Each pair row carries both records' prepared compared columns (normalized once p
 with ``prepare_column``, see :mod:`.prepared`); a Python worker compares them with
 ``compare_pairs`` and turns the agreement levels into a probability with the transform rebuilt
 from its model file (``matcher_from_dict``). Column normalization depends only on each
-value, never on table-wide statistics, so a pair gets the same levels, hence the same
-probability, as in the pandas engine.
+value, never on table-wide statistics (term frequencies come from the model file), so a pair
+gets the same levels and adjustments, hence the same probability, as in the pandas engine.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ..engine.columns import ColumnSpec
 from ..engine.comparison import PreparedColumn, compare_pairs
 from ..engine.persistence import matcher_from_dict
 from ..engine.swapped_columns import apply_swaps, swapped_positions
+from ..engine.term_frequency import summed_adjustment
 from .names import POS
 from .prepared import prepared_columns, prepared_names
 
@@ -47,7 +48,8 @@ def probability_function(
             return np.empty(0, dtype="float64")
         levels = compare_pairs(columns, left, right).levels
         apply_swaps(columns, swapped, left, right, levels)
-        return matcher.probability_of_levels(levels)
+        adjustment = summed_adjustment(columns, matcher.frequencies, left, right)
+        return matcher.probability_of_levels(levels, adjustment)
 
     return probability
 
