@@ -40,7 +40,8 @@ LEVENSHTEIN = {"id_number": 0.85, "postcode": 0.75}
 
 def gx_findmatches_index(data: pd.DataFrame, key: str) -> pd.MultiIndex:
     """gx-findmatches' own candidate pairs (default blocking plan) as a recordlinkage index."""
-    from gx_findmatches.engine.blocking import KeyCodes, candidate_pairs, plan_blocking
+    from gx_findmatches.engine.blocking import KeyCodes, candidate_pairs
+    from gx_findmatches.engine.blocking_plan import plan_blocking
     from gx_findmatches.engine.columns import plan_columns
     from gx_findmatches.engine.prepared import prepare_table
 

@@ -13,12 +13,8 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from gx_findmatches.engine.blocking import (
-    _MAX_COMBINED_KEYS,
-    KeyCodes,
-    pairs_within_groups,
-    plan_blocking,
-)
+from gx_findmatches.engine.blocking import KeyCodes, pairs_within_groups
+from gx_findmatches.engine.blocking_plan import _MAX_COMBINED_KEYS, plan_blocking
 from gx_findmatches.engine.columns import ColumnSpec
 from gx_findmatches.engine.comparison import PreparedColumn, prepare_column
 

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from gx_findmatches.datasets.febrl import PRIMARY_KEY
-from gx_findmatches.engine.blocking import candidate_pairs, plan_blocking
+from gx_findmatches.engine.blocking import candidate_pairs
+from gx_findmatches.engine.blocking_plan import plan_blocking
 from gx_findmatches.engine.columns import plan_columns
 from gx_findmatches.engine.comparison import compare_levels, compare_pairs, similarity
 from gx_findmatches.engine.prepared import PreparedTable, prepare_table

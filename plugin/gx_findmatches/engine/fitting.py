@@ -14,7 +14,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from .blocking import KeyCodes, candidate_pairs, plan_blocking
+from .blocking import KeyCodes, candidate_pairs
+from .blocking_plan import plan_blocking
 from .columns import ColumnPlan, plan_columns
 from .comparison import level_count
 from .derived_columns import derived_reason, find_derived_columns
