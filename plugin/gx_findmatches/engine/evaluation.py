@@ -11,13 +11,16 @@ Two kinds of figures, because they answer different questions:
   ``match_id`` groups over the *whole table*, after blocking, model and clustering. Pairs inside
   labeling sets are not a random sample of the table (active learning picks the doubtful
   ones), so scoring the groups on them alone misleads (measured: 0.95 estimated, 0.003 true).
-  Instead every pair the run scored or grouped is placed in a band of match probability, and
-  each band's true match rate is read from the held-out labelled pairs in that band (labels
-  are chosen by their features, never their answers, so within a band they are a fair sample;
-  a band with few labels leans on the model's own probability). Expected true positives,
-  predicted pairs and true pairs follow, divided by blocking's recall of labelled matches for
-  the pairs blocking never proposes. Bootstrap over labeling sets gives the interval; with too
-  few labels the estimate says so instead of guessing.
+  Instead every pair the run scored or grouped is placed in a cell (band of match probability
+  x grouped together or not). In grouped cells the true match rate is read from the held-out
+  labelled pairs (labeling sets draw predicted matches at random, so these labels are a fair
+  sample: this is precision). In the other cells it is the model's own mean probability: a
+  labelled pair there is no fair sample, since two records share a set by being near a common
+  record (measured: 3-10x more often true than the table's pairs of the same band), which
+  made the missed matches look several times more numerous than they are. Expected true
+  positives, predicted pairs and true pairs follow, divided by blocking's recall of labelled
+  matches for the pairs blocking never proposes. Bootstrap over labeling sets gives the
+  interval; with too few labels the estimate says so instead of guessing.
 """
 
 from __future__ import annotations
@@ -276,11 +279,12 @@ def _group_estimate(
     seed: int,
 ) -> GroupQualityEstimate:
     """Pairwise precision/recall/F1 of the final groups, by cell (probability band x grouped
-    together or not): each cell's match rate comes from the held-out labelled pairs that fell
-    in it under their fold's run, shrunk toward the rate of all held-out pairs with the same
-    grouping (worth two labels); the table's pair counts per cell turn rates into expected
-    pairs. Measured against Jeffreys' estimate and a shrinkage toward the model's own mean
-    probability per cell: this one was closest to the truth on six of eight suite tables."""
+    together or not). A grouped cell's match rate comes from the held-out labelled pairs that
+    fell in it under their fold's run, shrunk toward the rate of all grouped held-out pairs
+    (worth two labels); a cell of pairs not grouped takes the model's mean probability of its
+    pairs (see the module docstring for why); the table's pair counts per cell turn rates into
+    expected pairs. Measured on eleven tables at 200 active labels: every estimate within
+    0.05 of the true F1; labelled rates in every cell missed by 0.09-0.17 on three."""
     if y.sum() < MIN_LABELLED_MATCHES or (~y).sum() < MIN_LABELLED_NON_MATCHES:
         return GroupQualityEstimate(
             None,
@@ -297,6 +301,10 @@ def _group_estimate(
     label_cell = np.digitize(_logit(held_out), _BAND_EDGES) + bands * held_out_same
     counts = np.bincount(table_cell, weights=scored.weight, minlength=2 * bands)
     grouped = np.arange(2 * bands) >= bands
+    expected = np.bincount(
+        table_cell, weights=scored.weight * scored.probability, minlength=2 * bands
+    )
+    model_rate = np.divide(expected, counts, out=np.zeros(2 * bands), where=counts > 0)
 
     def estimate(rows: np.ndarray) -> tuple[float, float, float]:
         n_labels = np.bincount(label_cell[rows], minlength=2 * bands)
@@ -307,7 +315,8 @@ def _group_estimate(
                 for g in (False, True)
             ]
         )[grouped.astype(int)]
-        rate = (matches + _POOLED_WEIGHT * pooled) / (n_labels + _POOLED_WEIGHT)
+        labelled_rate = (matches + _POOLED_WEIGHT * pooled) / (n_labels + _POOLED_WEIGHT)
+        rate = np.where(grouped, labelled_rate, model_rate)
         true_positives = float((counts * rate)[grouped].sum())
         predicted = float(counts[grouped].sum())
         matched_rows = rows[y[rows]]
