@@ -115,16 +115,41 @@ def test_a_model_file_from_before_term_frequencies_scores_without_them(
     assert rare == pytest.approx(common)
 
 
-def test_shares_keep_values_seen_twice_and_give_any_other_the_share_of_one() -> None:
+def test_shares_keep_values_seen_twice_and_leave_others_unjudged() -> None:
     values = pd.Series(["smith"] * 5 + ["jones"] * 3 + ["brown"])
     (learnt,) = learn_frequencies([prepare_column(ColumnSpec("s", "name", "test"), values)])
     assert learnt.values == ("smith", "jones")
     assert learnt.shares == pytest.approx((5 / 9, 3 / 9))
-    assert learnt.rare_share == pytest.approx(1 / 9)
+    assert learnt.rare_share is None  # every repeated value is listed
     assert learnt.agreement == pytest.approx((25 + 9 + 1) / 81)
-    assert learnt.share_of(np.array(["brown", "unseen", "smith"], dtype=object)) == pytest.approx(
-        [1 / 9, 1 / 9, 5 / 9]
-    )
+    shares = learnt.share_of(np.array(["brown", "unseen", "smith"], dtype=object))
+    assert np.isnan(shares[:2]).all() and shares[2] == pytest.approx(5 / 9)
+
+
+def test_a_cut_list_gives_values_left_out_the_share_of_the_commonest_of_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("gx_findmatches.engine.term_frequency.MAX_VALUES", 1)
+    values = pd.Series(["smith"] * 5 + ["jones"] * 3 + ["brown"] * 2)
+    (learnt,) = learn_frequencies([prepare_column(ColumnSpec("s", "name", "test"), values)])
+    assert learnt.values == ("smith",)
+    assert learnt.rare_share == pytest.approx(3 / 10)  # jones, the commonest left out
+
+
+def test_a_name_the_model_never_saw_gets_no_adjustment(
+    fitted: FindMatches, people: pd.DataFrame
+) -> None:
+    """A new batch repeating a placeholder the training table never held: pairs sharing it
+    must not get the boost of a rare name (on the training table, every name two records
+    share is listed)."""
+    batch = people.head(40).copy()
+    batch["id"] = [f"n{i}" for i in range(len(batch))]
+    batch["surname"] = "unknownname"
+    explained = fitted.explain(batch, [("n1", "n2"), ("n4", "n5")])
+    surname = explained[explained["column"] == "surname"]
+    model = fitted.matcher.scoring_model
+    exact_weight = model.weight_tables()[fitted.matcher.feature_names.index("surname")][0]
+    assert surname["contribution"].to_numpy() == pytest.approx([exact_weight, exact_weight])
 
 
 @pytest.mark.parametrize("kind", ["text", "code", "categorical", "date"])

@@ -160,7 +160,7 @@ class FrequenciesEntry(_Strict):
     column: _Name
     values: Annotated[list[_Text], FailFast(), Field(max_length=MAX_FREQUENT_VALUES)]
     shares: Annotated[list[_Probability], FailFast(), Field(max_length=MAX_FREQUENT_VALUES)]
-    rare_share: _Probability
+    rare_share: _Probability | None
     agreement: _Probability
 
     @model_validator(mode="after")

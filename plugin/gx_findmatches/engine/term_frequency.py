@@ -17,11 +17,15 @@ correct labels never make results worse. Free text was worse without labels alre
 title shared by co-inventors is rare, and its boost linked different inventors.
 
 Shares come from the training table (its representatives of identical records) and are saved
-with the model: the values seen at least twice, at most ``MAX_VALUES`` of them per column; any
-other value gets the share of a value seen once (or of the most common value left out). A
+with the model: the values seen at least twice, at most ``MAX_VALUES`` of them per column. A
 later table, an incremental run and every Spark task therefore score a pair the same way, from
-the pair's two values alone. The adjustment is bounded by ``MAX_ADJUSTMENT`` either way, so one
-rare value never decides a pair alone. Measured figures: docs/engine.md.
+the pair's two values alone. A value the list lacks is one the model cannot judge: on the
+training table no pair shares it (it was seen once), and on a later table it is new, perhaps a
+placeholder ("unknown") that a new batch repeats hundreds of times, so it gets no adjustment.
+Only when the list was cut at ``MAX_VALUES`` does such a value get the share of the commonest
+value left out (it is rarer than that), since then it may be a rare value seen before. The
+adjustment is bounded by ``MAX_ADJUSTMENT`` either way, so one rare value never decides a pair
+alone. Measured figures: docs/engine.md.
 """
 
 from __future__ import annotations
@@ -48,14 +52,16 @@ class ValueFrequencies:
         column: the compared column's name.
         values: its frequent prepared values (seen at least twice), commonest first.
         shares: each value's share of the records where the column is present.
-        rare_share: the share of any other value.
+        rare_share: the share of a value not listed, when the list was cut at ``MAX_VALUES``
+            (the commonest value left out); ``None`` when every repeated value is listed, and
+            a value not listed gets no adjustment.
         agreement: the chance that two random records agree exactly (sum of squared shares).
     """
 
     column: str
     values: tuple[str, ...]
     shares: tuple[float, ...]
-    rare_share: float
+    rare_share: float | None
     agreement: float
 
     def to_dict(self) -> dict[str, object]:
@@ -69,12 +75,15 @@ class ValueFrequencies:
         }
 
     def share_of(self, values: np.ndarray) -> np.ndarray:
-        """The share of each of ``values`` (the rare share for any value not kept)."""
+        """The share of each of ``values``: NaN for a value not listed, unless the list was
+        cut (then the rare share)."""
         lookup = pd.Series(self.shares, index=pd.Index(self.values, dtype=object), dtype="float64")
         if lookup.index.has_duplicates:  # never written by learn_frequencies; be safe on load
             lookup = lookup[~lookup.index.duplicated()]
         found = pd.Series(values, dtype=object).map(lookup)
-        return found.fillna(self.rare_share).to_numpy(dtype="float64")
+        if self.rare_share is not None:
+            found = found.fillna(self.rare_share)
+        return found.to_numpy(dtype="float64")
 
 
 def learn_frequencies(columns: Sequence[PreparedColumn]) -> tuple[ValueFrequencies, ...]:
@@ -97,14 +106,14 @@ def learn_frequencies(columns: Sequence[PreparedColumn]) -> tuple[ValueFrequenci
         order = np.argsort(-counts, kind="stable")
         frequent = [i for i in order[counts[order] >= 2] if len(str(forms[i])) <= _MAX_VALUE_LENGTH]
         kept = frequent[:MAX_VALUES]
-        rare_count = int(counts[frequent[MAX_VALUES]]) if len(frequent) > MAX_VALUES else 1
+        cut = len(frequent) > MAX_VALUES
         shares = counts / total
         learnt.append(
             ValueFrequencies(
                 column=column.spec.name,
                 values=tuple(str(forms[i]) for i in kept),
                 shares=tuple(float(shares[i]) for i in kept),
-                rare_share=rare_count / total,
+                rare_share=int(counts[frequent[MAX_VALUES]]) / total if cut else None,
                 agreement=float((shares**2).sum()),
             )
         )
@@ -118,7 +127,7 @@ def frequencies_from_dicts(data: Sequence[dict[str, object]]) -> tuple[ValueFreq
             column=str(entry["column"]),
             values=tuple(str(v) for v in entry["values"]),  # type: ignore[attr-defined]
             shares=tuple(float(s) for s in entry["shares"]),  # type: ignore[attr-defined]
-            rare_share=float(entry["rare_share"]),  # type: ignore[arg-type]
+            rare_share=None if entry["rare_share"] is None else float(entry["rare_share"]),  # type: ignore[arg-type]
             agreement=float(entry["agreement"]),  # type: ignore[arg-type]
         )
         for entry in data
@@ -141,6 +150,7 @@ def column_adjustment(
         equal = present & (values[left] == values[right])
         share = frequencies.share_of(values[left][equal])
     ratio = np.log(frequencies.agreement) - np.log(np.maximum(share, 1e-300))
+    ratio = np.where(np.isnan(share), 0.0, ratio)  # a value the model cannot judge
     adjustment[equal] = np.clip(ratio, -MAX_ADJUSTMENT, MAX_ADJUSTMENT)
     return adjustment
 
