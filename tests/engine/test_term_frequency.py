@@ -15,6 +15,7 @@ from gx_findmatches.engine.columns import ColumnSpec
 from gx_findmatches.engine.comparison import prepare_column
 from gx_findmatches.engine.persistence import matcher_from_dict, matcher_to_dict
 from gx_findmatches.engine.term_frequency import MAX_ADJUSTMENT, learn_frequencies
+from gx_findmatches.errors import ModelFileError
 
 GIVEN = ["anna", "bert", "carl", "dora", "emil", "fritz", "greta", "hans", "ida", "jonas"]
 
@@ -160,3 +161,11 @@ def test_only_name_columns_have_frequencies(kind: str) -> None:
     assert learn_frequencies([prepare_column(ColumnSpec("v", kind, "test"), values)]) == ()
     size = prepare_column(ColumnSpec("size", "number", "test"), pd.Series([1.0, 1.0, 2.0]))
     assert learn_frequencies([size]) == ()
+
+
+def test_a_model_file_listing_a_value_twice_is_refused(fitted: FindMatches) -> None:
+    data = matcher_to_dict(fitted.matcher)
+    entry = data["term_frequencies"][0]
+    entry["values"][1] = entry["values"][0]
+    with pytest.raises(ModelFileError, match="listed twice"):
+        matcher_from_dict(data)

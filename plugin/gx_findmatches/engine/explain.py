@@ -45,9 +45,7 @@ def explain_pairs(
     features = table.compare(left, right)
     model = fitted.scoring_model
     contributions = model.partial_weights(features.levels)
-    for c, adjustment in frequency_adjustments(
-        table.columns, fitted.frequencies, left, right
-    ).items():
+    for c, adjustment in frequency_adjustments(table.columns, fitted.frequencies, left, right):
         contributions[:, c] += adjustment  # a shared rare value weighs more, a common one less
     baseline = np.full(len(left), model.intercept)
     probability = 1 / (1 + np.exp(-(baseline + contributions.sum(axis=1))))

@@ -169,6 +169,8 @@ class FrequenciesEntry(_Strict):
             raise ValueError(
                 f"{len(self.values)} values but {len(self.shares)} shares; each value needs one"
             )
+        if len(set(self.values)) != len(self.values):
+            raise ValueError("a value is listed twice; each value has one share")
         return self
 
 

@@ -30,8 +30,9 @@ alone. Measured figures: docs/engine.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,6 @@ from .comparison import PreparedColumn
 FREQUENCY_KINDS = frozenset({"name"})  # see the module docstring for why names only
 MAX_VALUES = 5_000  # per column kept in the model file: the commonest values
 MAX_ADJUSTMENT = 5.0  # log-odds, either way
-_CACHED_FORM_ARRAYS = 8  # a table's columns, and a fold's or a batch's
 _MAX_VALUE_LENGTH = 1_000  # longer values are never frequent enough to matter
 
 
@@ -64,9 +64,6 @@ class ValueFrequencies:
     shares: tuple[float, ...]
     rare_share: float | None
     agreement: float
-    _form_cache: dict[int, tuple[np.ndarray, np.ndarray]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form for the model file."""
@@ -78,29 +75,19 @@ class ValueFrequencies:
             "agreement": self.agreement,
         }
 
-    def form_shares(self, forms: np.ndarray) -> np.ndarray:
-        """:meth:`share_of` a prepared column's distinct forms, kept for the last few form
-        arrays: scoring asks again for every batch of pairs (measured: 2,000 calls spent 13 s
-        of a 41 s match on 50k records looking the same forms up again)."""
-        cached = self._form_cache.get(id(forms))
-        if cached is not None and cached[0] is forms:
-            return cached[1]
-        shares = self.share_of(forms)
-        if len(self._form_cache) >= _CACHED_FORM_ARRAYS:
-            self._form_cache.clear()
-        self._form_cache[id(forms)] = (forms, shares)
-        return shares
+    @cached_property
+    def _index(self) -> pd.Index:
+        """The listed values, hashed once: scoring asks for every batch of pairs."""
+        return pd.Index(self.values, dtype=object)
 
     def share_of(self, values: np.ndarray) -> np.ndarray:
         """The share of each of ``values``: NaN for a value not listed, unless the list was
         cut (then the rare share)."""
-        lookup = pd.Series(self.shares, index=pd.Index(self.values, dtype=object), dtype="float64")
-        if lookup.index.has_duplicates:  # never written by learn_frequencies; be safe on load
-            lookup = lookup[~lookup.index.duplicated()]
-        found = pd.Series(values, dtype=object).map(lookup)
+        found = self._index.get_indexer(pd.Index(values, dtype=object))
+        shares = np.r_[np.asarray(self.shares, dtype="float64"), np.nan][found]
         if self.rare_share is not None:
-            found = found.fillna(self.rare_share)
-        return found.to_numpy(dtype="float64")
+            shares = np.where(found < 0, self.rare_share, shares)
+        return shares
 
 
 def learn_frequencies(columns: Sequence[PreparedColumn]) -> tuple[ValueFrequencies, ...]:
@@ -109,14 +96,9 @@ def learn_frequencies(columns: Sequence[PreparedColumn]) -> tuple[ValueFrequenci
     for column in columns:
         if column.spec.kind not in FREQUENCY_KINDS:
             continue
-        counts: np.ndarray
-        if column.codes is not None and column.forms is not None:
-            codes, forms = column.codes, column.forms
-            counts = np.bincount(codes[codes >= 0], minlength=len(forms))
-        else:
-            present = pd.Series(column.values[~column.missing], dtype=object)
-            found = present.value_counts(sort=False)
-            forms, counts = found.index.to_numpy(dtype=object), found.to_numpy(dtype="int64")
+        codes, forms = column.codes, column.forms
+        assert codes is not None and forms is not None  # a string kind: distinct forms known
+        counts = np.bincount(codes[codes >= 0], minlength=len(forms))
         total = int(counts.sum())
         if total == 0:
             continue
@@ -156,16 +138,11 @@ def column_adjustment(
 ) -> np.ndarray:
     """Each pair's log-odds adjustment on one column: ``log(agreement / share)`` of the value
     both records hold where they agree exactly, else 0."""
+    assert column.codes is not None and column.forms is not None  # a string kind
     adjustment = np.zeros(len(left), dtype="float64")
-    if column.codes is not None and column.forms is not None:
-        a, b = column.codes[left], column.codes[right]
-        equal = (a == b) & (a >= 0)
-        share = frequencies.form_shares(column.forms)[a[equal]]
-    else:
-        values = column.values
-        present = ~column.missing[left] & ~column.missing[right]
-        equal = present & (values[left] == values[right])
-        share = frequencies.share_of(values[left][equal])
+    a, b = column.codes[left], column.codes[right]
+    equal = (a == b) & (a >= 0)
+    share = frequencies.share_of(column.forms)[a[equal]]
     ratio = np.log(frequencies.agreement) - np.log(np.maximum(share, 1e-300))
     ratio = np.where(np.isnan(share), 0.0, ratio)  # a value the model cannot judge
     adjustment[equal] = np.clip(ratio, -MAX_ADJUSTMENT, MAX_ADJUSTMENT)
@@ -177,14 +154,13 @@ def frequency_adjustments(
     frequencies: Sequence[ValueFrequencies],
     left: np.ndarray,
     right: np.ndarray,
-) -> dict[int, np.ndarray]:
-    """Adjustments by column position, for the columns that have frequencies."""
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Each column's position and adjustments, for the columns that have frequencies."""
     position = {column.spec.name: k for k, column in enumerate(columns)}
-    return {
-        position[f.column]: column_adjustment(columns[position[f.column]], f, left, right)
-        for f in frequencies
-        if f.column in position
-    }
+    for f in frequencies:
+        if f.column in position:
+            k = position[f.column]
+            yield k, column_adjustment(columns[k], f, left, right)
 
 
 def summed_adjustment(
@@ -193,10 +169,9 @@ def summed_adjustment(
     left: np.ndarray,
     right: np.ndarray,
 ) -> np.ndarray:
-    """Each pair's total adjustment over all columns (one vector, however many columns)."""
+    """Each pair's total adjustment over all columns (one vector held at a time, however many
+    columns: a million-row table scores tens of millions of pairs)."""
     total = np.zeros(len(left), dtype="float64")
-    position = {column.spec.name: k for k, column in enumerate(columns)}
-    for f in frequencies:
-        if f.column in position:
-            total += column_adjustment(columns[position[f.column]], f, left, right)
+    for _, adjustment in frequency_adjustments(columns, frequencies, left, right):
+        total += adjustment
     return total
