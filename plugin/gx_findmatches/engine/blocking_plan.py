@@ -80,12 +80,12 @@ def plan_blocking(
     if len(coarse) > _MAX_COMBINED_KEYS:
         kept = set(sorted(coarse, key=lambda k: (costs[(k,)], k))[:_MAX_COMBINED_KEYS])
         coarse = [key for key in coarse if key in kept]  # still in column order
-    rows, scale = _costing_sample(n)
+    rows, scale = _row_sample(n, _COSTING_ROWS)
     for a, b in combinations(coarse, 2):
         if a[0] != b[0]:
             costs[(a, b)] = round(pair_count(keys.compound((a, b), rows)) * scale)
     distinct = _DistinctPairs(keys, partition)
-    accepted: dict[tuple[tuple[str, str], ...], int] = {}
+    accepted: list[tuple[tuple[str, str], ...]] = []
     spent = 0.0
     for key, cost in sorted(costs.items(), key=lambda item: (item[1], item[0])):
         if cost == 0:
@@ -96,9 +96,8 @@ def plan_blocking(
         if spent > budget:
             break
         if len(key) == 1:  # the whole column key covers its combinations
-            for covered in [k for k in accepted if len(k) > 1 and key[0] in k]:
-                del accepted[covered]
-        accepted[key] = cost
+            accepted = [k for k in accepted if len(k) == 1 or key[0] not in k]
+        accepted.append(key)
     rejected = {
         " & ".join(f"{c}:{t}" for c, t in key): cost
         for key, cost in costs.items()
@@ -117,15 +116,10 @@ class _DistinctPairs:
 
     def __init__(self, keys: KeyCodes, partition: np.ndarray) -> None:
         self._keys = keys
-        n = len(partition)
-        if n > _CHARGING_ROWS:
-            rng = np.random.default_rng(0)
-            self._rows: np.ndarray | None = np.sort(rng.choice(n, _CHARGING_ROWS, replace=False))
-            self._scale = (n * (n - 1)) / (_CHARGING_ROWS * (_CHARGING_ROWS - 1))
-            self._n = _CHARGING_ROWS
+        self._rows, self._scale = _row_sample(len(partition), _CHARGING_ROWS)
+        if self._rows is not None:
             partition = partition[self._rows]
-        else:
-            self._rows, self._scale, self._n = None, 1.0, n
+        self._n = len(partition)
         self._every_pair = pair_count(partition)  # once all are taken, no key adds any
         self._seen = np.empty(0, "int64")
 
@@ -144,13 +138,15 @@ class _DistinctPairs:
         return len(fresh) * self._scale
 
 
-def _costing_sample(n: int) -> tuple[np.ndarray | None, float]:
-    """Rows on which two-column keys are costed, and the factor from their pair count to the
-    whole table's. Exact (all rows) up to ``_COSTING_ROWS``; beyond, a fixed random sample:
-    a million-row table has hundreds of such keys, and costing each on every row took 15 s,
-    while the estimate only has to rank keys, and its order never depends on the trade-off,
-    so a higher ``accuracy_cost_tradeoff`` still takes a superset."""
-    if n <= _COSTING_ROWS:
+def _row_sample(n: int, size: int) -> tuple[np.ndarray | None, float]:
+    """A fixed random sample of ``size`` rows (``None``: all rows, when there are no more)
+    and the factor from a pair count among them to the whole table's.
+
+    Two-column keys are costed on ``_COSTING_ROWS``: a million-row table has hundreds of such
+    keys, and costing each on every row took 15 s, while the estimate only has to rank keys,
+    and its order never depends on the trade-off, so a higher ``accuracy_cost_tradeoff``
+    still takes a superset. The pairs keys add are counted on ``_CHARGING_ROWS``."""
+    if n <= size:
         return None, 1.0
-    rows = np.sort(np.random.default_rng(0).choice(n, size=_COSTING_ROWS, replace=False))
-    return rows, (n * (n - 1)) / (_COSTING_ROWS * (_COSTING_ROWS - 1))
+    rows = np.sort(np.random.default_rng(0).choice(n, size=size, replace=False))
+    return rows, (n * (n - 1)) / (size * (size - 1))
