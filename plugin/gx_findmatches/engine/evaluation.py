@@ -182,7 +182,8 @@ def evaluate(
             "false_negatives": fn,
         },
         column_importances=column_importances(
-            fitted.scoring_model.partial_weights(levels), [c.spec.name for c in table.columns]
+            fitted.contributions(table, labelled.left, labelled.right, levels),
+            [c.spec.name for c in table.columns],
         ),
         blocking_recall=float(proposed[y].mean()),
         end_to_end_recall=float((proposed & predicted)[y].mean()),

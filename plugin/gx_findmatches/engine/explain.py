@@ -16,7 +16,6 @@ import pandas as pd
 from ..errors import InputError
 from .blocking import pairs_within_groups
 from .matcher import Matcher
-from .term_frequency import frequency_adjustments
 
 BASELINE = "(baseline)"
 
@@ -44,9 +43,7 @@ def explain_pairs(
     right = position.loc[wanted["right_key"].astype(str)].to_numpy()
     features = table.compare(left, right)
     model = fitted.scoring_model
-    contributions = model.partial_weights(features.levels)
-    for c, adjustment in frequency_adjustments(table.columns, fitted.frequencies, left, right):
-        contributions[:, c] += adjustment  # a shared rare value weighs more, a common one less
+    contributions = fitted.contributions(table, left, right, features.levels)
     baseline = np.full(len(left), model.intercept)
     probability = 1 / (1 + np.exp(-(baseline + contributions.sum(axis=1))))
     ordered = X.iloc[table.order].reset_index(drop=True)

@@ -35,7 +35,7 @@ from .prepared import PreparedTable, prepare_table
 from .results import MatchResult, MatchSummary
 from .settings import MatchSettings
 from .supervised import LevelWeightClassifier, fit_supervised
-from .term_frequency import ValueFrequencies, summed_adjustment
+from .term_frequency import ValueFrequencies, frequency_adjustments, summed_adjustment
 from .timing import Timer
 from .validation import check_trained_columns
 
@@ -55,9 +55,9 @@ class Matcher:
         labels: the labelled pairs by primary key as text (``left_key``, ``right_key``,
             ``is_match``), kept to enforce them on any later table.
         fit_seconds: time per fitting step (empty for a model read from a file).
-        frequencies: how common each value of the name, text, code and categorical columns
-            was at fit, for the term-frequency adjustment (:mod:`.term_frequency`); empty
-            for a model file written before it.
+        frequencies: how common each value of the name columns was at fit, for the
+            term-frequency adjustment (:mod:`.term_frequency`); empty for a model file
+            written before it.
     """
 
     settings: MatchSettings
@@ -142,15 +142,24 @@ class Matcher:
         """Each pair's term-frequency adjustment of the log-odds (see :mod:`.term_frequency`)."""
         return summed_adjustment(table.columns, self.frequencies, left, right)
 
-    def probability_of_levels(
-        self, levels: np.ndarray, adjustment: np.ndarray | None = None
-    ) -> np.ndarray:
+    def probability_of_levels(self, levels: np.ndarray, adjustment: np.ndarray) -> np.ndarray:
         """Match probability of pairs given by their agreement levels and term-frequency
-        adjustments (none: pairs scored without them)."""
-        log_odds = self.scoring_model.match_log_odds(levels)
-        if adjustment is not None:
-            log_odds = log_odds + adjustment
+        adjustments (:meth:`adjustment`)."""
+        log_odds = self.scoring_model.match_log_odds(levels) + adjustment
         return np.asarray(sigmoid(log_odds), dtype="float64")
+
+    def contributions(
+        self, table: PreparedTable, left: np.ndarray, right: np.ndarray, levels: np.ndarray
+    ) -> np.ndarray:
+        """Each pair's additive contribution to the log-odds on each column, ``(pairs,
+        columns)``: the model's weight of its level, plus a name column's term-frequency
+        adjustment (the intercept aside, they sum to the pair's log-odds)."""
+        weights = self.scoring_model.partial_weights(levels)
+        for column, adjustment in frequency_adjustments(
+            table.columns, self.frequencies, left, right
+        ):
+            weights[:, column] += adjustment
+        return weights
 
     def fit_classifier(self, table: PreparedTable, labelled: LabeledPairs) -> LevelWeightClassifier:
         """Level weights re-learnt from labelled pairs, starting from the unsupervised ones
