@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from gx_findmatches import FindMatches
 from gx_findmatches.datasets.febrl import PRIMARY_KEY
+from gx_findmatches.engine.blocking import crossed_name, key_codes, key_column, key_columns
 from gx_findmatches.engine.columns import ColumnSpec
 from gx_findmatches.engine.comparison import prepare_column
 from gx_findmatches.engine.persistence import matcher_from_dict, matcher_to_dict
@@ -146,3 +147,43 @@ def test_columns_exchanged_in_most_rows_are_judged_on_a_sample() -> None:
     )
     columns = [prepare_column(ColumnSpec(c, "name", "test"), frame[c]) for c in frame.columns]
     assert find_swapped_columns(columns) == ()
+
+
+def test_swapped_records_are_proposed_by_a_crossed_key_when_nothing_else_blocks_them() -> None:
+    """A copy with exchanged names and a different birth date shares no straight key with its
+    original; the crossed key (both names in sorted order) proposes it. Measured on the suite's
+    partitioned table: pair completeness 0.962 -> 0.977, most of the rest being such swaps."""
+    frame = _people(2_000, 0.05)
+    copies = frame.index[2_000:]
+    frame.loc[copies[::2], "birth"] = "2031-01-01"  # half the copies: no date to block on
+    fm = FindMatches(primary_key="id").fit(frame)
+    assert ("given<->family", "exact") in {part for key in fm.blocking_plan_.keys for part in key}
+    pairs = fm.match(frame).pairs
+    proposed = set(zip(pairs["left_key"], pairs["right_key"], strict=True))
+    given = frame.set_index(["given", "family"])["id"]
+    for copy in frame.loc[copies[::2]].itertuples():
+        original = int(given[(copy.family, copy.given)])
+        assert (original, copy.id) in proposed or (copy.id, original) in proposed
+
+
+def test_the_crossed_key_column_reads_both_names_in_sorted_order() -> None:
+    frame = pd.DataFrame(
+        {"given": ["Jessica", "martin", "jessica", None], "family": ["Martin", "jessica", "x", "y"]}
+    )
+    columns = {c: prepare_column(ColumnSpec(c, "name", "test"), frame[c]) for c in frame.columns}
+    assert key_columns(crossed_name("given", "family")) == ("given", "family")
+    assert key_columns("given") == ("given",)
+    crossed = key_column(columns, crossed_name("given", "family"))
+    codes = key_codes(crossed, "exact")
+    assert codes[0] == codes[1] != codes[2]  # the same two names, whichever column holds which
+    assert codes[3] == -1  # one name missing: no key
+
+
+def test_a_crossed_key_is_kept_in_the_model_file_and_a_bad_one_refused() -> None:
+    fm = FindMatches(primary_key="id").fit(_people(2_000, 0.05))
+    data = matcher_to_dict(fm.matcher_)
+    restored = matcher_from_dict(data)
+    assert restored.blocking_plan.keys == fm.blocking_plan_.keys
+    data["blocking"]["keys"] = [[["given<->no_such_column", "exact"]]]
+    with pytest.raises(ModelFileError, match="no_such_column"):
+        matcher_from_dict(data)

@@ -17,8 +17,15 @@ from itertools import combinations
 
 import numpy as np
 
-from .blocking import BlockingPlan, KeyCodes, pair_count, pairs_within_groups
+from .blocking import (
+    BlockingPlan,
+    KeyCodes,
+    crossed_name,
+    pair_count,
+    pairs_within_groups,
+)
 from .comparison import PreparedColumn
+from .swapped_columns import SwappedPair
 
 # Distinct candidate pairs the keys may produce per record: base + slope x trade-off, and at
 # least _MIN_BUDGET on small tables, which are cheap to compare thoroughly.
@@ -37,7 +44,15 @@ _MAX_COMBINED_KEYS = 40
 # Blocking key rules per column kind.
 KEY_FAMILIES: dict[str, tuple[str, ...]] = {
     "name": ("exact", "soundex", "metaphone", "prefix3"),
-    "text": ("exact", "sorted_tokens", "first_token", "prefix5", "code_token"),
+    "text": (
+        "exact",
+        "sorted_tokens",
+        "first_token",
+        "first_tokens3",
+        "prefix5",
+        "code_token",
+        "code_digits",
+    ),
     "code": ("exact", "prefix3", "suffix3"),
     "date": ("exact", "unordered_day_month", "year_month"),
     "number": ("exact",),
@@ -50,6 +65,7 @@ def plan_blocking(
     partition: np.ndarray,
     accuracy_cost_tradeoff: float,
     keys: KeyCodes | None = None,
+    swapped: Sequence[SwappedPair] = (),
 ) -> BlockingPlan:
     """Choose blocking keys, most specific first, until the pair budget is spent.
 
@@ -66,6 +82,8 @@ def plan_blocking(
     (0.87 now). A combination is dropped once one of its parts is taken whole, since the part
     covers it. A larger budget takes a longer prefix of the same order, so a higher
     ``accuracy_cost_tradeoff`` never loses a pair.
+    Each pair of ``swapped`` columns also offers a crossed key (the two values in sorted
+    order, :func:`.blocking.key_column`), costed and charged like any other key.
     Pass the ``keys`` cache on to :func:`candidate_pairs` to compute each key once.
     """
     n = len(partition)
@@ -73,6 +91,9 @@ def plan_blocking(
     budget = max(_MIN_BUDGET, int(n * (_BUDGET_BASE + _BUDGET_SLOPE * act)))
     keys = keys if keys is not None else KeyCodes(columns, partition)
     singles = [(c.spec.name, t) for c in columns for t in KEY_FAMILIES[c.spec.kind]]
+    singles += [
+        (crossed_name(columns[a].spec.name, columns[b].spec.name), "exact") for a, b in swapped
+    ]
     costs: dict[tuple[tuple[str, str], ...], int] = {
         (key,): pair_count(keys.compound((key,))) for key in singles
     }

@@ -107,7 +107,9 @@ def _fit_unsupervised(
         work = collapsed.table  # the engine sees one record per identical set
     with timer("blocking"):
         keys = KeyCodes(work.columns, work.partition)  # each key computed once
-        plan = plan_blocking(work.columns, work.partition, settings.accuracy_cost_tradeoff, keys)
+        plan = plan_blocking(
+            work.columns, work.partition, settings.accuracy_cost_tradeoff, keys, work.swapped
+        )
         left, right = candidate_pairs(
             plan, work.columns, work.partition, settings.max_candidate_pairs, keys
         )

@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from ..errors import ModelFileError
-from .blocking import KEY_TRANSFORMS
+from .blocking import KEY_TRANSFORMS, key_columns
 from .columns import ColumnKind
 from .comparison import level_count
 
@@ -275,7 +275,7 @@ def _check_consistency(model: ModelFile) -> None:
                         f"{list(KEY_TRANSFORMS)}"
                     ]
                 )
-            if column not in known:
+            if not set(key_columns(column)) <= known:
                 raise _damaged(
                     [
                         f"`blocking.keys[{k}][{p}]`: names column {column!r}, which is not "

@@ -26,6 +26,8 @@ from ..engine.blocking import (
     KEY_FUNCTIONS,
     BlockingPlan,
     check_pair_limit,
+    key_column,
+    key_columns,
     key_text,
     pairs_within_groups,
 )
@@ -80,7 +82,7 @@ def hashed_entries(
     for index, key in enumerate(keys):
         for part in key:
             if part not in singles:
-                singles[part] = single_key(columns[part[0]], part[1])
+                singles[part] = single_key(key_column(columns, part[0]), part[1])
         present = np.logical_and.reduce([singles[part][1] for part in key])
         rows = np.flatnonzero(present)
         hashed = []
@@ -118,7 +120,7 @@ def block_entries(records: DataFrame, specs: Sequence[ColumnSpec], plan: Blockin
     """``(position, pass, h1, h2)`` for every record and key pass it has a key in."""
     from pyspark.sql.types import IntegerType, LongType, StructField, StructType
 
-    needed = {column for key in plan.keys for column, _ in key}
+    needed = {real for key in plan.keys for column, _ in key for real in key_columns(column)}
     used = [(i, spec) for i, spec in enumerate(specs) if spec.name in needed]
     keys = plan.keys
 
