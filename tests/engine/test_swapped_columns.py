@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from gx_findmatches import FindMatches
 from gx_findmatches.datasets.febrl import PRIMARY_KEY
-from gx_findmatches.engine.blocking import crossed_name, key_codes, key_column, key_columns
+from gx_findmatches.engine.blocking import crossed_name, key_codes, key_columns, key_source
 from gx_findmatches.engine.columns import ColumnSpec
 from gx_findmatches.engine.comparison import prepare_column
 from gx_findmatches.engine.persistence import matcher_from_dict, matcher_to_dict
@@ -166,17 +166,23 @@ def test_swapped_records_are_proposed_by_a_crossed_key_when_nothing_else_blocks_
         assert (original, copy.id) in proposed or (copy.id, original) in proposed
 
 
-def test_the_crossed_key_column_reads_both_names_in_sorted_order() -> None:
+def test_the_crossed_key_reads_both_names_keys_in_sorted_order() -> None:
     frame = pd.DataFrame(
-        {"given": ["Jessica", "martin", "jessica", None], "family": ["Martin", "jessica", "x", "y"]}
+        {
+            "given": ["Jessica", "martin", "jessica", None, "jamse", "hernandez"],
+            "family": ["Martin", "jessica", "x", "y", "hernandez", "james"],
+        }
     )
     columns = {c: prepare_column(ColumnSpec(c, "name", "test"), frame[c]) for c in frame.columns}
     assert key_columns(crossed_name("given", "family")) == ("given", "family")
     assert key_columns("given") == ("given",)
-    crossed = key_column(columns, crossed_name("given", "family"))
-    codes = key_codes(crossed, "exact")
-    assert codes[0] == codes[1] != codes[2]  # the same two names, whichever column holds which
-    assert codes[3] == -1  # one name missing: no key
+    exact = key_codes(*key_source(columns, crossed_name("given", "family"), "exact"))
+    assert exact[0] == exact[1] != exact[2]  # the same two names, whichever column holds which
+    assert exact[3] == -1  # one name missing: no key
+    assert exact[4] != exact[5]  # a typo: not the same text...
+    sounds = key_codes(*key_source(columns, crossed_name("given", "family"), "soundex"))
+    assert sounds[4] == sounds[5] != sounds[0]  # ...but the same Soundex codes, crossed
+    assert sounds[0] == sounds[1]
 
 
 def test_a_crossed_key_is_kept_in_the_model_file_and_a_bad_one_refused() -> None:

@@ -128,27 +128,33 @@ def key_columns(name: str) -> tuple[str, ...]:
     return parts if len(parts) == 2 and all(parts) else (name,)
 
 
-def key_column(columns: Mapping[str, PreparedColumn], name: str) -> PreparedColumn:
-    """The column a key part names; for a crossed name, the two swapped columns' values in
-    sorted order, so "Jessica Martin" and "Martin Jessica" share a key (both backends).
+def key_source(
+    columns: Mapping[str, PreparedColumn], name: str, rule: str
+) -> tuple[PreparedColumn, str]:
+    """The column and rule a key part ``(name, rule)`` is computed from (both backends).
 
-    Fitting finds which columns records exchange (:mod:`.swapped_columns`) and comparison
-    scores such pairs crossed, but no straight key proposed them: on the suite's partitioned
-    table most of the true pairs blocking missed were swaps."""
+    For a crossed name, the rule's keys of the two swapped columns in sorted order, read
+    exactly: "Jessica Martin" and "Martin Jessica" share the crossed exact key, and "Jamse
+    Hernandez" and "Hernandez James" the crossed Soundex key. Fitting finds which columns
+    records exchange (:mod:`.swapped_columns`) and comparison scores such pairs crossed, but
+    no straight key proposed them: on the suite's partitioned table most of the true pairs
+    blocking missed were swaps."""
     if name in columns:
-        return columns[name]
+        return columns[name], rule
     first, second = (columns[part] for part in key_columns(name))
-    missing = first.missing | second.missing
-    values = np.array(
-        [
-            "\t".join(sorted((str(a), str(b))))
-            for a, b in zip(first.values, second.values, strict=True)
-        ],
-        dtype=object,
-    )
+    a, b = _keyed(first, rule), _keyed(second, rule)
+    missing = (a == "") | (b == "")
+    values = np.where(a <= b, a + "\t" + b, b + "\t" + a)
     values[missing] = ""
-    spec = replace(first.spec, name=name)
-    return PreparedColumn(spec, values, missing, None)
+    return PreparedColumn(replace(first.spec, name=name), values, missing, None), "exact"
+
+
+def _keyed(column: PreparedColumn, rule: str) -> np.ndarray:
+    """Each record's key text under ``rule`` ("" = none), computed once per distinct value."""
+    texts, found = pd.factorize(pd.Series(key_text(column), dtype=object))
+    function = KEY_FUNCTIONS[rule]
+    keyed = np.array([*(function(str(u)) for u in found), ""], dtype=object)
+    return np.where(column.missing, "", keyed[texts]).astype(object)
 
 
 class KeyCodes:
@@ -169,7 +175,7 @@ class KeyCodes:
             if part not in self._singles:
                 column, rule = part
                 self._singles[part] = combine_codes(
-                    key_codes(key_column(self._columns, column), rule), self._partition
+                    key_codes(*key_source(self._columns, column, rule)), self._partition
                 )
             parts.append(self._singles[part] if rows is None else self._singles[part][rows])
         return parts[0] if len(parts) == 1 else combine_codes(*parts)

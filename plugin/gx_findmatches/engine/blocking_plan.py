@@ -59,6 +59,12 @@ KEY_FAMILIES: dict[str, tuple[str, ...]] = {
     "categorical": ("exact",),
 }
 
+# Rules of the crossed key of two swapped columns (each value keyed, the two in sorted order).
+CROSSED_RULES: dict[str, tuple[str, ...]] = {
+    "name": ("exact", "soundex", "metaphone"),
+    "text": ("exact",),
+}
+
 
 def plan_blocking(
     columns: Sequence[PreparedColumn],
@@ -83,7 +89,7 @@ def plan_blocking(
     covers it. A larger budget takes a longer prefix of the same order, so a higher
     ``accuracy_cost_tradeoff`` never loses a pair.
     Each pair of ``swapped`` columns also offers a crossed key (the two values in sorted
-    order, :func:`.blocking.key_column`), costed and charged like any other key.
+    order, :func:`.blocking.key_source`), costed and charged like any other key.
     Pass the ``keys`` cache on to :func:`candidate_pairs` to compute each key once.
     """
     n = len(partition)
@@ -92,7 +98,9 @@ def plan_blocking(
     keys = keys if keys is not None else KeyCodes(columns, partition)
     singles = [(c.spec.name, t) for c in columns for t in KEY_FAMILIES[c.spec.kind]]
     singles += [
-        (crossed_name(columns[a].spec.name, columns[b].spec.name), "exact") for a, b in swapped
+        (crossed_name(columns[a].spec.name, columns[b].spec.name), rule)
+        for a, b in swapped
+        for rule in CROSSED_RULES.get(columns[a].spec.kind, ())
     ]
     costs: dict[tuple[tuple[str, str], ...], int] = {
         (key,): pair_count(keys.compound((key,))) for key in singles

@@ -26,8 +26,8 @@ from ..engine.blocking import (
     KEY_FUNCTIONS,
     BlockingPlan,
     check_pair_limit,
-    key_column,
     key_columns,
+    key_source,
     key_text,
     pairs_within_groups,
 )
@@ -82,7 +82,7 @@ def hashed_entries(
     for index, key in enumerate(keys):
         for part in key:
             if part not in singles:
-                singles[part] = single_key(key_column(columns, part[0]), part[1])
+                singles[part] = single_key(*key_source(columns, part[0], part[1]))
         present = np.logical_and.reduce([singles[part][1] for part in key])
         rows = np.flatnonzero(present)
         hashed = []
