@@ -88,3 +88,21 @@ def test_repeated_index_labels_and_mixed_numbers_are_read_value_by_value() -> No
     alone = canonical_values(pd.Series([12.0]))
     mixed = canonical_values(pd.Series([12.0, 3.5]))
     assert alone.iloc[0] == mixed.iloc[0] == "12"  # a value reads the same in any table
+
+
+def test_prices_written_with_a_currency_sign_and_thousands_are_numbers() -> None:
+    """On the public Abt-Buy table prices read as "$86.54" and "$1,149.99" were taken for
+    names and compared by Jaro-Winkler; they are amounts, compared by relative difference,
+    and read the same as the typed number (index labels repeat, as after a concat)."""
+    from gx_findmatches.engine.columns import ColumnSpec, infer_kind
+    from gx_findmatches.engine.comparison import prepare_column
+
+    written = pd.Series(["$86.54", "$1,149.99", None, "€ 5", "1,2", "-1,000.50"], index=[0] * 6)
+    spec = ColumnSpec("price", "number", "test")
+    read = prepare_column(spec, written)
+    assert read.values[[0, 1, 3, 5]].tolist() == [86.54, 1149.99, 5.0, -1000.5]
+    assert read.missing.tolist() == [False, False, True, False, True, False]  # "1,2": unread
+    typed = prepare_column(spec, pd.Series([86.54, 1149.99]))
+    assert typed.values.tolist() == read.values[:2].tolist()
+    prices = pd.Series([f"${p:,.2f}" for p in np.linspace(5, 2_500, 300)])
+    assert infer_kind(prices)[0] == "number"

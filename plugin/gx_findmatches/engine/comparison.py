@@ -24,7 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler
 from recordlinkage.base import BaseCompareFeature
 
-from .columns import ColumnSpec, canonical_values, normalize_date
+from .columns import ColumnSpec, canonical_values, normalize_date, read_numbers
 from .parallel import ordered_map
 from .progress import track
 
@@ -80,7 +80,7 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     values = canonical_values(values)
     missing = values.isna().to_numpy()
     if spec.kind == "number":
-        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+        numbers = read_numbers(values)
         return PreparedColumn(spec, numbers, missing | np.isnan(numbers))
     # Normalize each distinct value once: names and places repeat a lot.
     codes, uniques = pd.factorize(values)

@@ -11,8 +11,14 @@ a public person table, RLdata10000: EM over the blocked candidates with ``u`` re
 settled on "same first name" as its match class, prior 0.56, true F1 0.003):
 
 - ``u`` comes from uniformly random record pairs, which are almost all non-matches whatever
-  the data, and is **never re-estimated**: re-estimating it lets EM call any frequent
-  agreement pattern a match.
+  the data, and is **never re-estimated by EM**: re-estimating it on the candidates lets EM
+  call any frequent agreement pattern a match. Random pairs are not *all* non-matches,
+  though: on a small table with duplicates, or one with huge entities, true matches among
+  them make a specific column's agreement look common (on dedupe's public PATSTAT sample,
+  one company in ten records: an exact assignee name had ``u`` 0.02, so weight 3.3, while no
+  name is shared by two companies). So ``u`` is counted once more on the random pairs the
+  first model does not take for matches (probability under one half), and the model is fit
+  again with it (Splink's ``fake_1000`` F1 0.943 -> 0.986; PATSTAT 0.086 -> 0.197).
 - ``m`` comes from EM in **training sessions** (as Splink's training rules): each session takes
   the record pairs that agree exactly on one column, and estimates ``m`` only for the *other*
   columns, whose agreement among those pairs is not forced by how they were chosen. A column's
@@ -160,14 +166,16 @@ def fit_fellegi_sunter(
         for c in range(len(sizes))
     ]
     # Pass 1 without links; its posterior on the random pairs says which of them are
-    # non-matches, among which column dependence is then measured for pass 2.
+    # non-matches, among which column dependence and ``u`` are measured again for pass 2.
     lift = agreement_lifts(random_levels)
     first = _fit_passes(sessions, u, sizes, (), lift, missing_share, total_pairs, fallback_levels)
     non_match = (first.predict_proba(random_levels) < SURE_NON_MATCH).astype("float64")
     lift = agreement_lifts(random_levels, non_match)
     links = agreement_links(lift)
-    if not links:
+    unmatched = first.predict_proba(random_levels) < 0.5
+    if unmatched.all() and not links:
         return first
+    u = level_frequencies(random_levels, sizes, unmatched.astype("float64"))
     return _fit_passes(sessions, u, sizes, links, lift, missing_share, total_pairs, fallback_levels)
 
 
