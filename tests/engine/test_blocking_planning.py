@@ -13,10 +13,17 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from gx_findmatches.engine.blocking import KEY_FUNCTIONS, KeyCodes, pairs_within_groups
+from gx_findmatches.engine.blocking import (
+    KEY_FUNCTIONS,
+    KeyCodes,
+    candidate_pairs,
+    pairs_within_groups,
+)
 from gx_findmatches.engine.blocking_plan import _MAX_COMBINED_KEYS, plan_blocking
 from gx_findmatches.engine.columns import ColumnSpec
 from gx_findmatches.engine.comparison import PreparedColumn, prepare_column
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 ROWS = 100
 ANSWERS = ("yes", "no", "maybe", "unknown", "often")
@@ -106,3 +113,27 @@ def test_model_numbers_and_titles_written_differently_still_share_a_key() -> Non
         first_words("approach benchmark clustering schema transaction clustering")
     )
     assert first_words("join indexing model") == ""  # three words or fewer: the exact key's job
+
+
+def test_a_large_entity_named_in_free_text_is_chained_by_sorted_neighbourhood() -> None:
+    """Dedupe's public PATSTAT sample names companies in a text column, up to 676 mentions
+    each: an exact name alone is too costly a key (a 676-record block), and with no name
+    column there was no sorted-neighbourhood pass, so one company's mentions were proposed
+    only where they also shared a patent class (F1 0.197; 0.404 with the pass over text)."""
+    rng = np.random.default_rng(0)
+    companies = [f"company {c} holdings" for c in range(10)]
+    name = np.array([*["acme widgets international"] * 600, *rng.choice(companies, 400)])
+    frame = pd.DataFrame(
+        {
+            "name": name,
+            "classes": [" ".join(rng.choice(["a61k", "c12n", "g06f", "h01l"], 2)) for _ in name],
+        }
+    )
+    columns = [prepare_column(ColumnSpec(c, "text", "test"), frame[c]) for c in frame.columns]
+    partition = np.zeros(len(frame), dtype="int64")
+    plan = plan_blocking(columns, partition, 0.5)
+    assert plan.neighbourhood_columns == ("name", "classes")
+    left, right = candidate_pairs(plan, columns, partition, 10_000_000)
+    links = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(frame), len(frame)))
+    groups = connected_components(links, directed=False)[1]
+    assert len(set(groups[:600])) == 1  # every mention of the big company is reachable
