@@ -20,7 +20,9 @@ Two kinds of figures, because they answer different questions:
   made the missed matches look several times more numerous than they are. Expected true
   positives, predicted pairs and true pairs follow, divided by blocking's recall of labelled
   matches for the pairs blocking never proposes. Bootstrap over labeling sets gives the
-  interval; with too few labels the estimate says so instead of guessing.
+  interval, whose low end also takes the labelled rates in the ungrouped cells (biased high,
+  but the only evidence there that is not the model's own); with too few labels the
+  estimate says so instead of guessing.
 """
 
 from __future__ import annotations
@@ -307,7 +309,7 @@ def _group_estimate(
     )
     model_rate = np.divide(expected, counts, out=np.zeros(2 * bands), where=counts > 0)
 
-    def estimate(rows: np.ndarray) -> tuple[float, float, float]:
+    def estimate(rows: np.ndarray, labelled_only: bool = False) -> tuple[float, float, float]:
         n_labels = np.bincount(label_cell[rows], minlength=2 * bands)
         matches = np.bincount(label_cell[rows], weights=y[rows], minlength=2 * bands)
         pooled = np.array(
@@ -317,7 +319,7 @@ def _group_estimate(
             ]
         )[grouped.astype(int)]
         labelled_rate = (matches + _POOLED_WEIGHT * pooled) / (n_labels + _POOLED_WEIGHT)
-        rate = np.where(grouped, labelled_rate, model_rate)
+        rate = labelled_rate if labelled_only else np.where(grouped, labelled_rate, model_rate)
         true_positives = float((counts * rate)[grouped].sum())
         predicted = float(counts[grouped].sum())
         matched_rows = rows[y[rows]]
@@ -330,11 +332,19 @@ def _group_estimate(
     precision, recall, f1 = estimate(np.arange(len(y)))
     rng = np.random.default_rng(seed)
     members = [np.flatnonzero(sets == s) for s in range(int(sets.max()) + 1)]
-    draws = []
+    draws, pessimistic = [], []
     for _ in range(_BOOTSTRAP_ROUNDS):
         chosen = rng.integers(0, len(members), len(members))
-        draws.append(estimate(np.concatenate([members[c] for c in chosen]))[2])
-    low, high = np.quantile(draws, [0.05, 0.95])
+        rows = np.concatenate([members[c] for c in chosen])
+        draws.append(estimate(rows)[2])
+        pessimistic.append(estimate(rows, labelled_only=True)[2])
+    # The model's rate for the pairs it left ungrouped is its own opinion: where it is wrong
+    # about them (name variants of one company, measured on a public patent table: 0.96
+    # estimated, 0.67 true, interval [0.90, 0.99]) nothing in the point estimate shows it.
+    # The labelled rates there, biased high as they are, bound it from below, so the
+    # interval reaches down to what the labels alone say.
+    low = min(np.quantile(draws, 0.05), np.quantile(pessimistic, 0.05))
+    high = np.quantile(draws, 0.95)
     return GroupQualityEstimate(precision, recall, f1, float(low), float(high), "ok")
 
 
