@@ -40,6 +40,7 @@ _MAX_KEY_COST = 20  # a key making more raw pairs than this many budgets is neve
 # 400 columns: 1,200 coarse keys, 700k combinations, 20 s). The quality tables have at most
 # 30 coarse keys (PatentsView), so the cap never changes their plans.
 _MAX_COMBINED_KEYS = 40
+_NAME_WORDS = 4  # text columns of at most this many words on average are names of things
 
 # Blocking key rules per column kind.
 KEY_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -132,16 +133,25 @@ def plan_blocking(
         for key, cost in costs.items()
         if len(key) == 1 and key not in accepted and not any(key[0] in k for k in accepted)
     }
-    # The sorted-neighbourhood pass runs over the name columns, or over the text columns of a
-    # table without names: there it chains an organisation named in free text whose mentions
-    # are too many to pair whole (dedupe's public PATSTAT sample, 676 mentions of one
-    # company: F1 0.197 -> 0.404). On the generated products table it also pairs variants of
-    # one model (unsupervised 0.353 -> 0.255, with 200 labels 0.692 -> 0.709).
+    # The sorted-neighbourhood pass runs over the name columns, or, in a table without them,
+    # over its short text columns (names of things: at most four words on average). There it
+    # chains an organisation named in free text whose mentions are too many to pair whole
+    # (dedupe's public PATSTAT sample, 676 mentions of one company: F1 0.197 -> 0.400). Over
+    # long text it paired neighbouring titles: variants of one model on the generated
+    # products table (F1 0.353 -> 0.255).
     name_columns = tuple(c.spec.name for c in columns if c.spec.kind == "name")
     if not name_columns:
-        name_columns = tuple(c.spec.name for c in columns if c.spec.kind == "text")
+        name_columns = tuple(
+            c.spec.name for c in columns if c.spec.kind == "text" and _words(c) <= _NAME_WORDS
+        )
     window = 3 + round(8 * act) if name_columns else 0
     return BlockingPlan(tuple(accepted), window, name_columns, budget, rejected)
+
+
+def _words(column: PreparedColumn) -> float:
+    """Mean number of words of a column's present values (on at most 5,000 of them)."""
+    present = column.values[~column.missing][:5_000]
+    return float(np.mean([len(str(v).split()) for v in present])) if len(present) else 0.0
 
 
 class _DistinctPairs:
