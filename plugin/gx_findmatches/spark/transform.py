@@ -24,6 +24,7 @@ from ..errors import InputError, LabelError
 from .blocking import candidate_pairs
 from .clustering import CONFIDENCE, GROUP, PositionConstraints, cluster_components
 from .frames import check_spark_table, record_table, user_column
+from .identical import collapse_records
 from .incremental import EarlierRun, combine
 from .names import KEY, PART, POS
 from .scoring import PROBABILITY, score_pairs
@@ -164,9 +165,18 @@ class SparkFindMatches:
             tables = record_table(df, settings.primary_key, settings.partition_by, specs)
             records = tables.prepared
             placed = None if earlier is None else earlier.place(tables.keys)
+            constraints = self._constraints(fm, tables.keys)
+            # As the engine: copies fold into one representative, except in incremental runs
+            # (existing groups are fixed) and where labels keep two copies apart.
+            collapsed = None if placed is not None else collapse_records(records, specs)
+            reduced = None if collapsed is None else collapsed.constraints(constraints)
+            if collapsed is not None and reduced is not None:
+                records, work_rows, constraints = collapsed.records, collapsed.rows, reduced
+            else:
+                collapsed, work_rows = None, rows
         with timer("blocking"):
             pairs = candidate_pairs(
-                records, specs, fm.blocking_plan, settings.max_candidate_pairs, rows
+                records, specs, fm.blocking_plan, settings.max_candidate_pairs, work_rows
             )
             count = pairs.count()
             skipped = 0
@@ -175,10 +185,9 @@ class SparkFindMatches:
                 scored_pairs = pairs.count()
                 skipped, count = count - scored_pairs, scored_pairs
         with timer("scoring"):
-            broadcast = rows <= _BROADCAST_ROWS
+            broadcast = work_rows <= _BROADCAST_ROWS
             scored = score_pairs(pairs, records, specs, model, broadcast).localCheckpoint(True)
         with timer("clustering"):
-            constraints = self._constraints(fm, tables.keys)
             assigned = cluster_components(
                 scored,
                 records,
@@ -186,9 +195,12 @@ class SparkFindMatches:
                 model,
                 fm.threshold,
                 constraints,
-                rows,
+                work_rows,
                 frozen=None if placed is None else placed.frozen,
-            ).localCheckpoint(eager=True)
+            )
+            if collapsed is not None:
+                assigned = collapsed.expand(assigned)
+            assigned = assigned.localCheckpoint(eager=True)
         keys = tables.keys.select(POS, KEY)
         named = assigned.join(
             keys.select(F.col(POS).alias(GROUP), F.col(KEY).alias("match_id")), GROUP
