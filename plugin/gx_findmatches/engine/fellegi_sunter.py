@@ -184,7 +184,7 @@ def fit_fellegi_sunter(
     lift = agreement_lifts(random_levels, non_match)
     links = agreement_links(lift)
     unmatched = first.predict_proba(random_levels) < 0.5
-    recount = (~unmatched).mean() >= MATCHES_AMONG_RANDOM_PAIRS
+    recount = len(unmatched) > 0 and (~unmatched).mean() >= MATCHES_AMONG_RANDOM_PAIRS
     if not recount and not links:
         return first
     if recount:
