@@ -262,7 +262,11 @@ def read_numbers(values: pd.Series) -> np.ndarray:
     thousands separators included: a price column read as "$86.54" and "$1,149.99" is
     compared by relative difference, not as a name (measured on the public Abt-Buy product
     table, whose prices were compared by Jaro-Winkler)."""
-    numbers = np.asarray(pd.to_numeric(values, errors="coerce"), dtype="float64")
+    numbers = pd.Series(pd.to_numeric(values, errors="coerce")).to_numpy(
+        dtype="float64",
+        na_value=np.nan,
+        copy=True,  # written below: never a read-only view
+    )
     if pd.api.types.is_numeric_dtype(values):
         return numbers
     unread = np.flatnonzero(np.isnan(numbers) & values.notna().to_numpy())
@@ -271,15 +275,7 @@ def read_numbers(values: pd.Series) -> np.ndarray:
         amount = text.str.fullmatch(_AMOUNT).to_numpy(dtype=bool)
         cleaned = text[amount].str.replace(r"[\s$€£¥,]", "", regex=True)
         numbers[unread[amount]] = pd.to_numeric(cleaned, errors="coerce")
-    return np.asarray(numbers, dtype="float64")
-    unread = numbers.isna() & values.notna()
-    if unread.any():
-        text = values[unread].astype(str)
-        amounts = text[text.str.fullmatch(_AMOUNT)]
-        cleaned = amounts.str.replace(r"[\s$€£¥,]", "", regex=True)
-        numbers = numbers.astype("float64")
-        numbers[amounts.index] = pd.to_numeric(cleaned, errors="coerce")
-    return np.asarray(numbers, dtype="float64")
+    return numbers
 
 
 def _code_share(text: pd.Series) -> float:

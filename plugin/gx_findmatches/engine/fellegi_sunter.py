@@ -180,10 +180,10 @@ def fit_fellegi_sunter(
     # non-matches, among which column dependence and ``u`` are measured again for pass 2.
     lift = agreement_lifts(random_levels)
     first = _fit_passes(sessions, u, sizes, (), lift, missing_share, total_pairs, fallback_levels)
-    non_match = (first.predict_proba(random_levels) < SURE_NON_MATCH).astype("float64")
-    lift = agreement_lifts(random_levels, non_match)
+    posterior = first.predict_proba(random_levels)
+    lift = agreement_lifts(random_levels, (posterior < SURE_NON_MATCH).astype("float64"))
     links = agreement_links(lift)
-    unmatched = first.predict_proba(random_levels) < 0.5
+    unmatched = posterior < 0.5
     recount = len(unmatched) > 0 and (~unmatched).mean() >= MATCHES_AMONG_RANDOM_PAIRS
     if not recount and not links:
         return first
