@@ -55,15 +55,13 @@ def _code_digits(v: str) -> str:
     return digits if len(digits) >= 3 else ""
 
 
-def _tokens(count: int, last: bool) -> Callable[[str], str]:
-    """The first (or last) ``count`` words, when there are more: a title with a typo or an
-    extra word at one end still shares the other end with its copy."""
+def _first_words(count: int) -> Callable[[str], str]:
+    """The first ``count`` words, when there are more: a title with a typo or an extra word
+    near its end still shares its start with its copy."""
 
     def key(v: str) -> str:
         words = v.split()
-        if len(words) <= count:
-            return ""
-        return " ".join(words[-count:] if last else words[:count])
+        return " ".join(words[:count]) if len(words) > count else ""
 
     return key
 
@@ -73,8 +71,7 @@ def _tokens(count: int, last: bool) -> Callable[[str], str]:
 KEY_FUNCTIONS: dict[str, Callable[[str], str]] = {
     "code_digits": _code_digits,
     "code_token": _code_token,
-    "first_tokens3": _tokens(3, last=False),
-    "last_tokens3": _tokens(3, last=True),
+    "first_tokens3": _first_words(3),
     "exact": lambda v: v,
     "soundex": lambda v: jellyfish.soundex(v) if v else "",
     "metaphone": lambda v: jellyfish.metaphone(v) if v else "",
@@ -89,8 +86,10 @@ KEY_FUNCTIONS: dict[str, Callable[[str], str]] = {
 KEY_TRANSFORMS: tuple[str, ...] = tuple(sorted(KEY_FUNCTIONS))  # the key rule names
 
 
-def key_codes(column: PreparedColumn, rule: str) -> np.ndarray:
-    """Integer codes of one blocking key over all records (-1 = no key, never blocks)."""
+def distinct_keys(column: PreparedColumn, rule: str) -> tuple[np.ndarray, np.ndarray]:
+    """The rule's key text of each distinct value of a column ("" = no key), one more "" at
+    the end, and each record's index into it (a missing value points at that last ""). The
+    rule runs once per distinct value; both backends key records through this."""
     codes: np.ndarray
     uniques: np.ndarray
     if column.codes is not None and column.forms is not None:  # distinct forms known
@@ -98,11 +97,16 @@ def key_codes(column: PreparedColumn, rule: str) -> np.ndarray:
     else:
         codes, found = pd.factorize(pd.Series(key_text(column), dtype=object))
         uniques = np.asarray(found, dtype=object)
-    keyed = np.array([KEY_FUNCTIONS[rule](str(u)) for u in uniques], dtype=object)
-    key_codes_of_unique, _ = pd.factorize(pd.Series(keyed, dtype=object))
-    key_codes_of_unique = np.where(keyed == "", -1, key_codes_of_unique)
-    result = key_codes_of_unique[codes] if len(uniques) else np.full(len(codes), -1)
-    return np.where(column.missing | (codes < 0), -1, result).astype("int64")
+    function = KEY_FUNCTIONS[rule]
+    keyed = np.array([*(function(str(u)) for u in uniques), ""], dtype=object)
+    return keyed, np.where(column.missing | (codes < 0), len(uniques), codes)
+
+
+def key_codes(column: PreparedColumn, rule: str) -> np.ndarray:
+    """Integer codes of one blocking key over all records (-1 = no key, never blocks)."""
+    keyed, index = distinct_keys(column, rule)
+    codes, _ = pd.factorize(pd.Series(keyed, dtype=object))
+    return np.where(keyed == "", -1, codes)[index].astype("int64")
 
 
 def key_text(column: PreparedColumn) -> np.ndarray:
@@ -142,19 +146,11 @@ def key_source(
     if name in columns:
         return columns[name], rule
     first, second = (columns[part] for part in key_columns(name))
-    a, b = _keyed(first, rule), _keyed(second, rule)
+    a, b = (keyed[index] for keyed, index in (distinct_keys(c, rule) for c in (first, second)))
     missing = (a == "") | (b == "")
     values = np.where(a <= b, a + "\t" + b, b + "\t" + a)
     values[missing] = ""
     return PreparedColumn(replace(first.spec, name=name), values, missing, None), "exact"
-
-
-def _keyed(column: PreparedColumn, rule: str) -> np.ndarray:
-    """Each record's key text under ``rule`` ("" = none), computed once per distinct value."""
-    texts, found = pd.factorize(pd.Series(key_text(column), dtype=object))
-    function = KEY_FUNCTIONS[rule]
-    keyed = np.array([*(function(str(u)) for u in found), ""], dtype=object)
-    return np.where(column.missing, "", keyed[texts]).astype(object)
 
 
 class KeyCodes:

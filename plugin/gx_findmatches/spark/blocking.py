@@ -23,12 +23,11 @@ import numpy as np
 import pandas as pd
 
 from ..engine.blocking import (
-    KEY_FUNCTIONS,
     BlockingPlan,
     check_pair_limit,
+    distinct_keys,
     key_columns,
     key_source,
-    key_text,
     pairs_within_groups,
 )
 from ..engine.columns import ColumnSpec
@@ -54,12 +53,9 @@ _HASH_KEYS = ("gx-findmatches-1", "gx-findmatches-2")  # 16 characters each, as 
 def single_key(column: PreparedColumn, rule: str) -> tuple[np.ndarray, np.ndarray]:
     """One key rule over a column: per record two independent 64-bit hashes of the key
     (shape ``(n, 2)``), and whether there is a key at all (as ``key_codes`` decides)."""
-    text = key_text(column)
-    codes, uniques = pd.factorize(pd.Series(text, dtype=object))
-    function = KEY_FUNCTIONS[rule]
-    keyed = np.array([*(function(str(u)) for u in uniques), ""], dtype=object)
+    keyed, index = distinct_keys(column, rule)
     hashes = np.column_stack([pd.util.hash_array(keyed, hash_key=k) for k in _HASH_KEYS])
-    return hashes[codes], (keyed != "")[codes] & ~column.missing
+    return hashes[index], (keyed != "")[index]
 
 
 def hashed_entries(
