@@ -45,23 +45,8 @@ class Collapsed:
         """Label constraints on representatives; ``None`` when a label says two identical
         records do not match, or labels on copies collide (then the table is not collapsed)."""
         of = self.representative_of
-        cannot_left, cannot_right = of[full.cannot_left], of[full.cannot_right]
-        if (cannot_left == cannot_right).any():
-            return None
-        must_left, must_right = of[full.must_left], of[full.must_right]
-        distinct = must_left != must_right
-        n = len(self.representatives)
-        must_codes = np.minimum(must_left, must_right) * n + np.maximum(must_left, must_right)
-        cannot_codes = np.minimum(cannot_left, cannot_right) * n + np.maximum(
-            cannot_left, cannot_right
-        )
-        if np.isin(must_codes[distinct], cannot_codes).any():
-            return None  # copies of one record labelled both ways: keep every record
-        return Constraints(
-            np.minimum(must_left, must_right)[distinct],
-            np.maximum(must_left, must_right)[distinct],
-            np.minimum(cannot_left, cannot_right),
-            np.maximum(cannot_left, cannot_right),
+        return folded_constraints(
+            of[full.must_left], of[full.must_right], of[full.cannot_left], of[full.cannot_right]
         )
 
     def expand(self, clusters: Clusters) -> Clusters:
@@ -77,6 +62,33 @@ class Collapsed:
     def full_positions(self, positions: np.ndarray) -> np.ndarray:
         """Full-table positions of representatives given by their reduced positions."""
         return self.representatives[positions]
+
+
+def folded_constraints(
+    must_left: np.ndarray,
+    must_right: np.ndarray,
+    cannot_left: np.ndarray,
+    cannot_right: np.ndarray,
+) -> Constraints | None:
+    """Labelled pairs given as their records' representatives, as constraints between
+    representatives; ``None`` when a label says two copies do not match, or copies are
+    labelled both ways (then nothing may be collapsed). Both backends decide with this."""
+    if (cannot_left == cannot_right).any():
+        return None
+    distinct = must_left != must_right
+    must = (
+        np.minimum(must_left, must_right)[distinct],
+        np.maximum(must_left, must_right)[distinct],
+    )
+    cannot = (np.minimum(cannot_left, cannot_right), np.maximum(cannot_left, cannot_right))
+    # labelled pairs are few (hundreds), and Spark positions are too large to encode as a*n+b
+    if _pair_set(*must) & _pair_set(*cannot):
+        return None  # copies of one record labelled both ways: keep every record
+    return Constraints(*must, *cannot)
+
+
+def _pair_set(left: np.ndarray, right: np.ndarray) -> set[tuple[int, int]]:
+    return set(zip(left.tolist(), right.tolist(), strict=True))
 
 
 def collapse_identical(table: PreparedTable) -> Collapsed:

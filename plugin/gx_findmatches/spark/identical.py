@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..engine.columns import ColumnSpec
+from ..engine.identical import folded_constraints
 from .clustering import CONFIDENCE, GROUP, PositionConstraints
 from .names import PART_HASH, POS
 from .prepared import prepared_names
@@ -50,7 +51,8 @@ class CollapsedRecords:
 
     def constraints(self, full: PositionConstraints) -> PositionConstraints | None:
         """Label constraints on representatives; ``None`` when labels keep two copies apart
-        or say both ways of two copies (then nothing is collapsed), as the engine decides."""
+        or say both ways of two copies (then nothing is collapsed): the engine's
+        :func:`..engine.identical.folded_constraints` decides."""
         wanted = np.unique(np.r_[full.must.ravel(), full.cannot.ravel()])
         if len(wanted) == 0:
             return full
@@ -62,18 +64,16 @@ class CollapsedRecords:
             .collect()
         )
         rep = {int(r[POS]): int(r[REP]) for r in found}
-
-        def mapped(pairs: np.ndarray) -> np.ndarray:
-            out = np.array([[rep[a], rep[b]] for a, b in pairs], dtype="int64").reshape(-1, 2)
-            return np.sort(out, axis=1)
-
-        must, cannot = mapped(full.must), mapped(full.cannot)
-        if (cannot[:, 0] == cannot[:, 1]).any():
+        reps = np.array([rep[int(p)] for p in wanted], dtype="int64")  # aligned with wanted
+        must = reps[np.searchsorted(wanted, full.must)]
+        cannot = reps[np.searchsorted(wanted, full.cannot)]
+        folded = folded_constraints(must[:, 0], must[:, 1], cannot[:, 0], cannot[:, 1])
+        if folded is None:
             return None
-        must = must[must[:, 0] != must[:, 1]]
-        if {tuple(p) for p in must.tolist()} & {tuple(p) for p in cannot.tolist()}:
-            return None
-        return PositionConstraints(must, cannot)
+        return PositionConstraints(
+            np.column_stack([folded.must_left, folded.must_right]).astype("int64"),
+            np.column_stack([folded.cannot_left, folded.cannot_right]).astype("int64"),
+        )
 
     def expand(self, assigned: DataFrame) -> DataFrame:
         """``(position, group, confidence)`` for every record from the representatives':
@@ -93,18 +93,28 @@ class CollapsedRecords:
         )
 
 
-def collapse_records(records: DataFrame, specs: Sequence[ColumnSpec]) -> CollapsedRecords:
-    """Representatives of the prepared record table (``POS``, ``PART_HASH``, stored fields)."""
+def collapse_records(
+    records: DataFrame, specs: Sequence[ColumnSpec], rows: int
+) -> CollapsedRecords | None:
+    """Representatives of the prepared record table (``POS``, ``PART_HASH``, stored fields)
+    of ``rows`` records; ``None`` when no two are copies (the usual case: nothing is joined)."""
     from pyspark.sql import functions as F
 
     fields = [F.col(PART_HASH), *(F.col(n) for n in prepared_names(list(enumerate(specs))))]
     signed = records.select(
         POS, F.xxhash64(*fields).alias(_SIGNATURE[0]), F.hash(*fields).alias(_SIGNATURE[1])
     )
-    sets = signed.groupBy(*_SIGNATURE).agg(F.min(POS).alias(REP), F.count("*").alias(_COPIES))
+    sets = (
+        signed.groupBy(*_SIGNATURE)
+        .agg(F.min(POS).alias(REP), F.count("*").alias(_COPIES))
+        .localCheckpoint(eager=True)
+    )
+    representatives = sets.count()
+    if representatives == rows:
+        return None
     representative = (
         signed.join(sets, list(_SIGNATURE)).select(POS, REP, _COPIES).localCheckpoint(eager=True)
     )
-    kept = representative.filter(F.col(POS) == F.col(REP)).select(POS)
+    kept = sets.select(F.col(REP).alias(POS))
     reduced = records.join(kept, POS).localCheckpoint(eager=True)
-    return CollapsedRecords(reduced, representative, reduced.count())
+    return CollapsedRecords(reduced, representative, representatives)

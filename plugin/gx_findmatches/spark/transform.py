@@ -168,12 +168,13 @@ class SparkFindMatches:
             constraints = self._constraints(fm, tables.keys)
             # As the engine: copies fold into one representative, except in incremental runs
             # (existing groups are fixed) and where labels keep two copies apart.
-            collapsed = None if placed is not None else collapse_records(records, specs)
+            collapsed = None if placed is not None else collapse_records(records, specs, rows)
             reduced = None if collapsed is None else collapsed.constraints(constraints)
-            if collapsed is not None and reduced is not None:
-                records, work_rows, constraints = collapsed.records, collapsed.rows, reduced
+            if collapsed is None or reduced is None:
+                collapsed = None
             else:
-                collapsed, work_rows = None, rows
+                records, constraints = collapsed.records, reduced
+            work_rows = rows if collapsed is None else collapsed.rows
         with timer("blocking"):
             pairs = candidate_pairs(
                 records, specs, fm.blocking_plan, settings.max_candidate_pairs, work_rows
