@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from gx_findmatches import FindMatches, MatchResult
+from gx_findmatches import FindMatches
+from spark_parity import assert_same_as_pandas
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -29,29 +30,15 @@ def _people_with_copies() -> pd.DataFrame:
     )
 
 
-def _same(spark_result: Any, expected: MatchResult) -> None:
-    pairs = spark_result.pairs.toPandas()
-    ours = {frozenset(p) for p in zip(pairs["left_key"], pairs["right_key"], strict=True)}
-    theirs = {
-        frozenset(p)
-        for p in zip(expected.pairs["left_key"], expected.pairs["right_key"], strict=True)
-    }
-    assert ours == theirs
-    frame = spark_result.frame.toPandas().set_index("id").loc[expected.frame["id"]]
-    assert frame["match_id"].tolist() == expected.frame["match_id"].tolist()
-    np.testing.assert_allclose(
-        frame["match_confidence_score"].to_numpy(),
-        expected.frame["match_confidence_score"].to_numpy(),
-    )
-
-
 def test_copies_give_the_pandas_engines_pairs_groups_and_confidences(spark: Any) -> None:
     from gx_findmatches.spark import SparkFindMatches
 
     frame = _people_with_copies()
     assert frame.duplicated(["given", "surname", "city"]).sum() > 50
     fm = FindMatches(primary_key="id").fit(frame)
-    _same(SparkFindMatches(fm).match(spark.createDataFrame(frame)), fm.match(frame))
+    assert_same_as_pandas(
+        SparkFindMatches(fm).match(spark.createDataFrame(frame)), fm.match(frame), "id"
+    )
 
 
 def test_labels_keeping_two_copies_apart_keep_every_record_in_both(spark: Any) -> None:
@@ -66,4 +53,4 @@ def test_labels_keeping_two_copies_apart_keep_every_record_in_both(spark: Any) -
     fm = FindMatches(primary_key="id", enforce_provided_labels=True).fit(frame, labels)
     expected = fm.match(frame)
     assert expected.frame.set_index("id").loc[first["id"], "match_id"].nunique() == 2
-    _same(SparkFindMatches(fm).match(spark.createDataFrame(frame)), expected)
+    assert_same_as_pandas(SparkFindMatches(fm).match(spark.createDataFrame(frame)), expected, "id")
