@@ -240,6 +240,30 @@ def _products(table: Table) -> Model:
     )
 
 
+def _catalogues(table: Table) -> Model:
+    """Two shops' listings: as for products, plus the model code a user pulls out of the
+    title with a regular expression (a word of letters and digits, hyphens dropped), exact
+    with term frequencies; the docs' advice to derive a column Splink should compare."""
+    import splink.comparison_library as cl
+
+    frame = table.frame.drop(columns=["price", "description"]).copy()
+    codes = frame["title"].str.upper().str.findall(r"\b(?=[A-Z-]*\d)(?=[\d-]*[A-Z])[A-Z\d-]{4,}\b")
+    frame["model_code"] = codes.map(lambda found: found[-1].replace("-", "") if found else None)
+    frame["title_words"] = frame["title"].str.lower().str.split()
+    frame["title_prefix"] = frame["title"].str.lower().str[:10]
+    return Model(
+        frame,
+        [
+            cl.JaroWinklerAtThresholds("title", [0.94, 0.85]),
+            cl.ArrayIntersectAtSizes("title_words", [5, 4, 3]),
+            cl.ExactMatch("model_code").configure(term_frequency_adjustments=True),
+        ],
+        [["model_code"], ["title_prefix"]],
+        [["model_code"]],
+        [["model_code"], ["title_prefix"]],
+    )
+
+
 MODELS: dict[str, Callable[[Table], Model]] = {
     "febrl3": _febrl3,
     "rldata500": _rldata,
@@ -251,6 +275,7 @@ MODELS: dict[str, Callable[[Table], Model]] = {
     "partitioned": _persons,
     "bibliographic": _bibliographic,
     "products": _products,
+    "catalogues": _catalogues,
 }
 
 

@@ -32,7 +32,7 @@ from urllib.request import urlopen
 import numpy as np
 import pandas as pd
 
-from . import generated
+from . import generated, generated_catalogue
 
 
 class Table(NamedTuple):
@@ -298,6 +298,7 @@ LOADERS: dict[str, Callable[[], Table]] = {
     "partitioned": generated.load_partitioned,
     "bibliographic": generated.load_bibliographic,
     "products": generated.load_products,
+    "catalogues": generated_catalogue.load_catalogues,
 }
 
 #: Tables of people, where the done-when target asks active-200 F1 >= 0.97.

@@ -58,6 +58,7 @@ KEY_FAMILIES: dict[str, tuple[str, ...]] = {
     "date": ("exact", "unordered_day_month", "year_month"),
     "number": ("exact",),
     "categorical": ("exact",),
+    "model_code": ("first_token",),  # the longest code
 }
 
 # Rules of the crossed key of two swapped columns (each value keyed, the two in sorted order).

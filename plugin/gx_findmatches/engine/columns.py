@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ColumnError
+from .model_codes import SUFFIX as MODEL_CODE_SUFFIX
+from .model_codes import carries_codes
 
-ColumnKind = Literal["name", "text", "code", "categorical", "number", "date"]
+ColumnKind = Literal["name", "text", "code", "categorical", "number", "date", "model_code"]
 COLUMN_KINDS: tuple[str, ...] = get_args(ColumnKind)
 
 # Below this many rows an all-unique column is not evidence of an identifier.
@@ -44,11 +46,19 @@ class ColumnSpec:
         name: the column's name in the input table.
         kind: how values are compared (see ``COLUMN_KINDS``).
         reason: why this kind was chosen ("inferred: ..." or "given by the user").
+        source: the input column the values come from, when it is not ``name`` (a model-code
+            column compared beside the title it is read from).
     """
 
     name: str
     kind: ColumnKind
     reason: str
+    source: str = ""
+
+    @property
+    def column(self) -> str:
+        """The input column this spec reads."""
+        return self.source or self.name
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,10 @@ def plan_columns(
             continue
         kind, why = infer_kind(values, present, distinct)
         compared.append(ColumnSpec(name, kind, f"inferred: {why}"))
+        codes = carries_codes(present) if kind == "text" else ""
+        if codes and name + MODEL_CODE_SUFFIX not in frame.columns:
+            why = f"read from {name!r}: {codes}"
+            compared.append(ColumnSpec(name + MODEL_CODE_SUFFIX, "model_code", why, name))
     constant = [name for name, why in excluded.items() if why.startswith("constant")]
     if not compared and constant:
         # Every record is the same on every column: they are one entity, not an error.

@@ -25,6 +25,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler
 from recordlinkage.base import BaseCompareFeature
 
 from .columns import ColumnSpec, canonical_values, normalize_date, read_numbers
+from .model_codes import AGREE, RELATED, model_code_form, model_code_similarity
 from .parallel import ordered_map
 from .progress import track
 
@@ -40,6 +41,7 @@ LEVEL_THRESHOLDS: dict[str, tuple[float, ...]] = {
     "date": (1.0, 0.875, 0.75),
     "number": (1.0, 0.99, 0.95, 0.80),
     "categorical": (1.0,),
+    "model_code": (AGREE, RELATED),  # the longest codes agree; a code is shared or extended
 }
 
 
@@ -88,6 +90,8 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
         forms = [_date_form(v) for v in uniques]
     elif spec.kind == "code":
         forms = [_code_form(v) for v in uniques]
+    elif spec.kind == "model_code":
+        forms = [model_code_form(normalize_text(v)) for v in uniques]
     else:
         forms = [normalize_text(v) for v in uniques]
     # Raw values that normalize alike ("Smith", "SMITH ") become one distinct form.
@@ -209,6 +213,8 @@ def _kind_similarity(
         return np.clip(1.0 - relative, 0.0, 1.0)
     if kind == "categorical":
         return (a == b).astype("float64")
+    if kind == "model_code":
+        return model_code_similarity(a, b)
     if kind == "name":
         return _cpdist(a, b, JaroWinkler.normalized_similarity, cutoff)
     if kind == "text":

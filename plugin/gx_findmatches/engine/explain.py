@@ -47,6 +47,11 @@ def explain_pairs(
     baseline = np.full(len(left), model.intercept)
     probability = 1 / (1 + np.exp(-(baseline + contributions.sum(axis=1))))
     ordered = X.iloc[table.order].reset_index(drop=True)
+    # A column read from another (a title's model codes) shows what it compared.
+    shown = [
+        column.values if column.spec.source else ordered[column.spec.name].to_numpy()
+        for column in table.columns
+    ]
     rows = []
     for k in range(len(left)):
         common = {
@@ -56,13 +61,12 @@ def explain_pairs(
         }
         rows.append({**common, "column": BASELINE, "contribution": float(baseline[k])})
         for c, column in enumerate(table.columns):
-            name = column.spec.name
             rows.append(
                 {
                     **common,
-                    "column": name,
-                    "left_value": ordered.at[int(left[k]), name],
-                    "right_value": ordered.at[int(right[k]), name],
+                    "column": column.spec.name,
+                    "left_value": shown[c][int(left[k])],
+                    "right_value": shown[c][int(right[k])],
                     "similarity": float(features.similarities[k, c]),
                     "level": int(features.levels[k, c]),
                     "contribution": float(contributions[k, c]),

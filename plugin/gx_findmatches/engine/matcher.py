@@ -111,7 +111,8 @@ class Matcher:
     def trained_columns(self) -> list[str]:
         """The columns a table must have to be matched: key, compared columns, partition."""
         partition = [self.settings.partition_by] if self.settings.partition_by is not None else []
-        return [self.settings.primary_key, *self.feature_names, *partition]
+        read = dict.fromkeys(spec.column for spec in self.column_plan.compared)
+        return [self.settings.primary_key, *read, *partition]
 
     def blocking_settings(self) -> tuple[object, ...]:
         """What shapes the candidate pairs besides the table itself."""

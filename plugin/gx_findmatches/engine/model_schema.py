@@ -123,6 +123,9 @@ class ColumnEntry(_Strict):
     name: _Name
     kind: ColumnKind
     reason: _Text
+    # The input column read, when not ``name`` (a model-code column); "" = ``name``. Files
+    # written before it existed have none.
+    source: Annotated[str, Field(max_length=MAX_NAME_LENGTH)] = ""
 
 
 class BlockingEntry(_Strict):

@@ -73,7 +73,7 @@ def matcher_from_dict(data: dict[str, Any]) -> Matcher:
         raise ModelFileError(
             f"the transform file's params are invalid ({error}); refit and save the transform again"
         ) from error
-    specs = tuple(ColumnSpec(c.name, c.kind, c.reason) for c in model.columns)
+    specs = tuple(ColumnSpec(c.name, c.kind, c.reason, c.source) for c in model.columns)
     blocking = model.blocking
     classifier = model.classifier
     labels = model.labels

@@ -74,9 +74,9 @@ def prepare_table(
     ``swapped`` names the column pairs compared straight or crossed."""
     if order is None:
         order = check_table(frame, primary_key, partition_by)
-    check_trained_columns(frame, [spec.name for spec in specs])
+    check_trained_columns(frame, list(dict.fromkeys(spec.column for spec in specs)))
     ordered = frame.iloc[order]
-    columns = tuple(prepare_column(spec, ordered[spec.name]) for spec in specs)
+    columns = tuple(prepare_column(spec, ordered[spec.column]) for spec in specs)
     return PreparedTable(
         order=order,
         keys=ordered[primary_key].reset_index(drop=True),

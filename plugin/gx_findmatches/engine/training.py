@@ -24,6 +24,9 @@ from .prepared import PreparedTable
 SESSION_PAIRS = 100_000  # pairs sampled per session: EM runs on distinct patterns anyway
 MAX_SESSIONS = 5
 _MIN_SESSION_PAIRS = 10
+# The key rule a session on a column of this kind agrees on, when not its exact value: a
+# model-code column holds all of a title's codes, of which the longest names the product.
+SESSION_RULES = {"model_code": "first_token"}
 
 
 def within_partition_pairs(partition: np.ndarray) -> int:
@@ -38,7 +41,8 @@ def training_sessions(
     """Up to ``MAX_SESSIONS`` sessions, each keyed on one column's exact value."""
     candidates: list[tuple[int, int, np.ndarray]] = []
     for index, column in enumerate(table.columns):
-        codes = keys.compound(((column.spec.name, "exact"),))
+        rule = SESSION_RULES.get(column.spec.kind, "exact")
+        codes = keys.compound(((column.spec.name, rule),))
         count = pair_count(codes)
         if count >= _MIN_SESSION_PAIRS:
             candidates.append((count, index, codes))

@@ -89,7 +89,9 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
         return transform
 
     def _set_feature_names(self) -> None:
-        self.feature_names_in_ = np.array(self.matcher_.feature_names, dtype=object)
+        # sklearn's meaning: the input columns read (a model-code column reads its title)
+        read = dict.fromkeys(spec.column for spec in self.matcher_.column_plan.compared)
+        self.feature_names_in_ = np.array(list(read), dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
 
     @property

@@ -89,6 +89,6 @@ def columns_set_aside(transform: FindMatches, data: pd.DataFrame) -> dict[str, s
     """
     aside = dict(transform.column_plan_.excluded)
     for spec in transform.column_plan_.compared:
-        if spec.name in data.columns and data[spec.name].isna().all():
+        if spec.column in data.columns and data[spec.column].isna().all():
             aside[spec.name] = "entirely null in this batch: missing on every record"
     return aside

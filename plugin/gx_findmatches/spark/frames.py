@@ -59,7 +59,7 @@ def check_spark_table(
             f"partition column {partition_by!r} is not in the table (columns: {names}); fix "
             f"partition_by or leave it unset"
         )
-    missing = [spec.name for spec in compared if spec.name not in names]
+    missing = list(dict.fromkeys(spec.column for spec in compared if spec.column not in names))
     if missing:
         raise ColumnError(
             f"the model compares column(s) {missing}, which are not in the table (columns: "
@@ -130,7 +130,7 @@ def record_table(
     selected = df.select(
         user_column(primary_key).alias(KEY),
         part.alias(PART),
-        *(user_column(spec.name).alias(name) for spec, name in zip(compared, raw, strict=True)),
+        *(user_column(spec.column).alias(name) for spec, name in zip(compared, raw, strict=True)),
     )
     ordered = selected.orderBy(KEY).withColumn(POS, F.monotonically_increasing_id())
     ordered = ordered.localCheckpoint(eager=True)
