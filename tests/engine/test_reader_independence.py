@@ -106,3 +106,20 @@ def test_prices_written_with_a_currency_sign_and_thousands_are_numbers() -> None
     assert typed.values.tolist() == read.values[:2].tolist()
     prices = pd.Series([f"${p:,.2f}" for p in np.linspace(5, 2_500, 300)])
     assert infer_kind(prices)[0] == "number"
+
+
+def test_percentages_are_numbers_and_placeholders_are_missing() -> None:
+    """A beer table's strength reads "5.50 %" and "-" where it is unknown (Magellan's public
+    Beer table, one value in nine): the column is a number, and "-" says nothing, in number
+    and string columns alike."""
+    from gx_findmatches.engine.columns import ColumnSpec, infer_kind
+    from gx_findmatches.engine.comparison import prepare_column
+
+    strength = pd.Series([f"{v:.2f} %" for v in np.linspace(3, 12, 270)] + ["-"] * 30)
+    assert infer_kind(strength)[0] == "number"
+    read = prepare_column(ColumnSpec("abv", "number", "test"), pd.Series(["5.50 %", "6 %", "-"]))
+    assert read.values[:2].tolist() == [5.5, 6.0]
+    assert read.missing.tolist() == [False, False, True]
+    names = pd.Series(["Pike Brewing", "-", "?", "--", "Aiken Brewing"])
+    text = prepare_column(ColumnSpec("brewery", "text", "test"), names)
+    assert text.missing.tolist() == [False, True, True, True, False]

@@ -32,6 +32,7 @@ _NUMBER_SHARE = 0.9
 # Formatted codes: digits with the separators people type (phones "310/550-8811", ids
 # "12-345 678"); compared on their letters and digits only.
 _CODE_PATTERN = r"\+?[\d\s().\-/]*\d[\d\s().\-/]*"
+_ANY_ALNUM = r"[^\W_]"  # a letter or a digit, in any script
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
@@ -207,6 +208,8 @@ def infer_kind(
             return "categorical", f"{distinct} distinct values in {n} records"
         return "number", "numeric values"
     text = _spread_sample(present).astype(str).str.strip()
+    # placeholders ("-", "?") hold no letter or digit: missing, as preparation reads them
+    text = text[text.str.contains(_ANY_ALNUM)]
     if _date_share(text) >= _DATE_SHARE:
         return "date", "strings that parse as dates (YYYYMMDD or YYYY-MM-DD)"
     if distinct <= few:
@@ -268,7 +271,7 @@ def _number_share(text: pd.Series) -> float:
 
 
 # An amount as people write it: "$1,149.99", "€ 86.50", "-1,000" (thousands separated by commas).
-_AMOUNT = r"\s*[$€£¥]?\s*[-+]?[$€£¥]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*"
+_AMOUNT = r"\s*[$€£¥]?\s*[-+]?[$€£¥]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?\s*"
 
 
 def read_numbers(values: pd.Series) -> np.ndarray:
@@ -287,7 +290,7 @@ def read_numbers(values: pd.Series) -> np.ndarray:
     if len(unread):
         text = values.iloc[unread].astype(str)
         amount = text.str.fullmatch(_AMOUNT).to_numpy(dtype=bool)
-        cleaned = text[amount].str.replace(r"[\s$€£¥,]", "", regex=True)
+        cleaned = text[amount].str.replace(r"[\s$€£¥,%]", "", regex=True)
         numbers[unread[amount]] = pd.to_numeric(cleaned, errors="coerce")
     return numbers
 

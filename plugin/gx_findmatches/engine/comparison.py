@@ -100,7 +100,9 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     form_codes = np.where(codes >= 0, np.r_[form_of_unique, -1][codes], -1)
     missing = missing | (form_codes < 0)
     if len(distinct):
-        missing |= (distinct == "")[np.maximum(form_codes, 0)]
+        # "" and placeholders ("-", "?", "n/a" is a word): no letter or digit, no evidence
+        empty = ~pd.Series(distinct, dtype=object).str.contains(r"[^\W_]").to_numpy(dtype=bool)
+        missing |= empty[np.maximum(form_codes, 0)]
     form_codes = np.where(missing, -1, form_codes).astype("int32")  # half the gather traffic
     lookup = np.array([*distinct, ""], dtype=object)  # code -1 (missing) reads the last entry
     out = lookup[form_codes]
