@@ -218,6 +218,19 @@ def _bibliographic(table: Table) -> Model:
     )
 
 
+def _title_comparisons(frame: pd.DataFrame) -> list[Any]:
+    """Long titles: Jaro-Winkler on the whole title and the intersection of its word sets (the
+    docs' advice for token lists); adds the word list and a 10-character prefix to block on."""
+    import splink.comparison_library as cl
+
+    frame["title_words"] = frame["title"].str.lower().str.split()
+    frame["title_prefix"] = frame["title"].str.lower().str[:10]
+    return [
+        cl.JaroWinklerAtThresholds("title", [0.94, 0.85]),
+        cl.ArrayIntersectAtSizes("title_words", [5, 4, 3]),
+    ]
+
+
 def _products(table: Table) -> Model:
     """Long titles: Jaro-Winkler on the whole title and the intersection of its word sets (the
     docs' advice for token lists); brand exact with term frequencies. Splink has no numeric
@@ -225,13 +238,10 @@ def _products(table: Table) -> Model:
     import splink.comparison_library as cl
 
     frame = table.frame.drop(columns=["price"]).copy()
-    frame["title_words"] = frame["title"].str.lower().str.split()
-    frame["title_prefix"] = frame["title"].str.lower().str[:10]
     return Model(
         frame,
         [
-            cl.JaroWinklerAtThresholds("title", [0.94, 0.85]),
-            cl.ArrayIntersectAtSizes("title_words", [5, 4, 3]),
+            *_title_comparisons(frame),
             cl.ExactMatch("brand").configure(term_frequency_adjustments=True),
         ],
         [["brand"], ["title_prefix"]],
@@ -249,13 +259,10 @@ def _catalogues(table: Table) -> Model:
     frame = table.frame.drop(columns=["price", "description"]).copy()
     codes = frame["title"].str.upper().str.findall(r"\b(?=[A-Z-]*\d)(?=[\d-]*[A-Z])[A-Z\d-]{4,}\b")
     frame["model_code"] = codes.map(lambda found: found[-1].replace("-", "") if found else None)
-    frame["title_words"] = frame["title"].str.lower().str.split()
-    frame["title_prefix"] = frame["title"].str.lower().str[:10]
     return Model(
         frame,
         [
-            cl.JaroWinklerAtThresholds("title", [0.94, 0.85]),
-            cl.ArrayIntersectAtSizes("title_words", [5, 4, 3]),
+            *_title_comparisons(frame),
             cl.ExactMatch("model_code").configure(term_frequency_adjustments=True),
         ],
         [["model_code"], ["title_prefix"]],
