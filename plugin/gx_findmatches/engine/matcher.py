@@ -34,7 +34,7 @@ from .log_odds import sigmoid
 from .prepared import PreparedTable, prepare_table
 from .results import MatchResult, MatchSummary
 from .settings import MatchSettings
-from .supervised import LevelWeightClassifier, choose_prior_scale, fit_supervised
+from .supervised import LevelWeightClassifier, fit_supervised
 from .term_frequency import ValueFrequencies, frequency_adjustments, summed_adjustment
 from .timing import Timer
 from .validation import check_trained_columns
@@ -166,20 +166,13 @@ class Matcher:
         """Level weights re-learnt from labelled pairs, starting from the unsupervised ones
         (this model is not changed)."""
         model = self.fellegi_sunter
-        levels = table.levels(labelled.left, labelled.right)
-        start = [weights[:-1] for weights in model.weight_tables()]
-        offset = self.adjustment(table, labelled.left, labelled.right)
-        scale = choose_prior_scale(
-            levels,
+        return fit_supervised(
+            table.levels(labelled.left, labelled.right),
             labelled.is_match,
-            labelled.labeling_set,
-            start,
+            [weights[:-1] for weights in model.weight_tables()],
             model.intercept,
             model.links,
-            offset,
-        )
-        return fit_supervised(
-            levels, labelled.is_match, start, model.intercept, model.links, offset, scale
+            offset=self.adjustment(table, labelled.left, labelled.right),
         )
 
     def candidate_pairs(self, table: PreparedTable) -> tuple[np.ndarray, np.ndarray]:

@@ -38,10 +38,6 @@ from .dependence import Link, links_from_json
 from .log_odds import gather_weights, sigmoid, summed_log_odds
 
 PRIOR_SCALE = 1.0  # log-odds: how far the labels may move a weight before the prior resists
-# Wider priors tried when the labels come in several labeling sets: the one whose held-out
-# sets are predicted best is kept (see ``choose_prior_scale``).
-PRIOR_SCALES = (1.0, 2.0, 4.0)
-_FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,6 @@ def fit_supervised(
     start_intercept: float,
     links: Sequence[Link] = (),
     offset: np.ndarray | None = None,
-    prior_scale: float = PRIOR_SCALE,
 ) -> LevelWeightClassifier:
     """Fit level weights on labelled pairs, starting from (and pulled toward) a prior model.
 
@@ -115,7 +110,6 @@ def fit_supervised(
         links: dependent column pairs and their corrections, learnt again like the weights.
         offset: each pair's fixed term-frequency adjustment of the log-odds, which scoring
             adds too, so the weights are learnt beside it.
-        prior_scale: how far (log-odds) the labels may move a weight before the prior resists.
     """
     features, feature_lower = _cumulative_features(levels, [len(w) for w in start_weights])
     # each link's correction is a parameter too (at most 0), so labels can undo a wrong one
@@ -133,7 +127,7 @@ def fit_supervised(
     design = np.c_[np.ones(len(features)), features, link_features]
     y = is_match.astype("float64")
     fixed = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype="float64")
-    precision = 1.0 / prior_scale**2
+    precision = 1.0 / PRIOR_SCALE**2
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         z = design @ theta + fixed
@@ -197,47 +191,3 @@ def _from_parameters(theta: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray
         weights.append(base + tail)
         start += size
     return weights
-
-
-def choose_prior_scale(
-    levels: np.ndarray,
-    is_match: np.ndarray,
-    labeling_set: np.ndarray,
-    start_weights: Sequence[np.ndarray],
-    start_intercept: float,
-    links: Sequence[Link] = (),
-    offset: np.ndarray | None = None,
-) -> float:
-    """The prior width whose models predict held-out labeling sets best (log-loss).
-
-    The unsupervised model is a good prior on some tables and a poor one on others (on the
-    public Walmart-Amazon product table its match class was "same brand", and 200 labelled
-    records at width 1 found 12 % of the matches). Cross-validation over labeling sets (the
-    unit labels come in) lets the labels say how far to trust it; ties keep the narrowest.
-    Too few sets to hold any out: the default width."""
-    sets = np.unique(labeling_set.astype(str))
-    if len(sets) < 2 or not can_fit_supervised(is_match):
-        return PRIOR_SCALE
-    fold_of_set = {s: k % _FOLDS for k, s in enumerate(sets)}
-    fold = np.array([fold_of_set[s] for s in labeling_set.astype(str)])
-    fixed = np.zeros(len(is_match)) if offset is None else np.asarray(offset, dtype="float64")
-    losses = []
-    for scale in PRIOR_SCALES:
-        loss = 0.0
-        for k in np.unique(fold):
-            train, test = fold != k, fold == k
-            if not can_fit_supervised(is_match[train]):
-                continue
-            model = fit_supervised(
-                levels[train],
-                is_match[train],
-                start_weights,
-                start_intercept,
-                links,
-                fixed[train],
-                scale,
-            )
-            z = model.match_log_odds(levels[test]) + fixed[test]
-            loss += float((np.logaddexp(0.0, z) - is_match[test] * z).sum())
-        losses.append(loss)
-    return PRIOR_SCALES[int(np.argmin(np.round(losses, 6)))]
