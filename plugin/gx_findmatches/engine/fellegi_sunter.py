@@ -159,6 +159,7 @@ def fit_fellegi_sunter(
     sizes: Sequence[int],
     total_pairs: int,
     fallback_levels: np.ndarray | None = None,
+    records: int | None = None,
 ) -> FellegiSunterModel:
     """Fit ``u`` on random pairs, ``m`` by EM in training sessions and the prior from them.
 
@@ -169,6 +170,8 @@ def fit_fellegi_sunter(
         total_pairs: number of record pairs in the table (``n (n - 1) / 2``, within partitions).
         fallback_levels: candidate pairs, used by one EM over all columns when no session
             can estimate a column (a one-column table, say).
+        records: the table's record count, which bounds a session's weight in ``m`` (see
+            :func:`_combined_m`); ``None``: unbounded.
     """
     random_levels = random_levels[probable_non_matches(random_levels)]
     u = level_frequencies(random_levels, sizes, np.ones(len(random_levels)))
@@ -179,7 +182,9 @@ def fit_fellegi_sunter(
     # Pass 1 without links; its posterior on the random pairs says which of them are
     # non-matches, among which column dependence and ``u`` are measured again for pass 2.
     lift = agreement_lifts(random_levels)
-    first = _fit_passes(sessions, u, sizes, (), lift, missing_share, total_pairs, fallback_levels)
+    first = _fit_passes(
+        sessions, u, sizes, (), lift, missing_share, total_pairs, fallback_levels, records
+    )
     posterior = first.predict_proba(random_levels)
     lift = agreement_lifts(random_levels, (posterior < SURE_NON_MATCH).astype("float64"))
     links = agreement_links(lift)
@@ -189,7 +194,9 @@ def fit_fellegi_sunter(
         return first
     if recount:
         u = level_frequencies(random_levels, sizes, unmatched.astype("float64"))
-    return _fit_passes(sessions, u, sizes, links, lift, missing_share, total_pairs, fallback_levels)
+    return _fit_passes(
+        sessions, u, sizes, links, lift, missing_share, total_pairs, fallback_levels, records
+    )
 
 
 def _fit_passes(
@@ -201,15 +208,16 @@ def _fit_passes(
     missing_share: list[float],
     total_pairs: int,
     fallback_levels: np.ndarray | None,
+    records: int | None = None,
 ) -> FellegiSunterModel:
     """Sessions, consistency check, fallback EM, level order and prior: one model."""
     notes: list[str] = []
     fits = [_fit_session(s, u, sizes, links, lift) for s in sessions if len(s.levels)]
-    m = _combined_m(fits, sizes)
+    m = _combined_m(fits, sizes, records)
     consistent = _consistent(fits, m, missing_share, notes)
     if len(consistent) < len(fits):
         fits = consistent
-        m = _combined_m(fits, sizes)
+        m = _combined_m(fits, sizes, records)
     unestimated = [c for c, table in enumerate(m) if np.isnan(table).any()]
     if unestimated and fallback_levels is not None and len(fallback_levels):
         free = np.zeros(len(sizes), dtype=bool)
@@ -233,14 +241,23 @@ def _fit_passes(
     return FellegiSunterModel(tuple(m), tuple(u), prior, len(fits), tuple(notes), links)
 
 
-def _combined_m(fits: Sequence[_SessionFit], sizes: Sequence[int]) -> list[np.ndarray]:
+def _combined_m(
+    fits: Sequence[_SessionFit], sizes: Sequence[int], records: int | None = None
+) -> list[np.ndarray]:
     """Each column's ``m``: the mean over the sessions where it was free, weighted by the
-    square root of each session's matches (a large session counts more, never alone)."""
+    square root of each session's matches (a large session counts more, never alone).
+
+    A session's matches count for at most one per record: a session keyed on a common value
+    (a brand, a beer style) that took its look-alikes for matches claims the most matches of
+    all, and outweighed the specific sessions (Magellan's public Beer table: a style session
+    of 9,933 "matches" among 544 records; unsupervised F1 0.011 -> 0.205 with the bound).
+    Tables of large entities lose a little (PatentsView 0.987 -> 0.981)."""
+    cap = np.inf if records is None else float(records)
     m: list[np.ndarray] = []
     for col, size in enumerate(sizes):
         estimates = [(f.m[col], f.matches) for f in fits if f.free[col] and f.matches > 0]
         if estimates:
-            weights = np.sqrt([w for _, w in estimates])
+            weights = np.sqrt([min(w, cap) for _, w in estimates])
             m.append(np.average(np.vstack([e for e, _ in estimates]), axis=0, weights=weights))
         else:
             m.append(np.full(size, np.nan))

@@ -133,6 +133,7 @@ def _fit_unsupervised(
             sizes,
             within_partition_pairs(table.partition),
             fallback_levels=levels,
+            records=len(table),
         )
     logger.info("comparing %s", column_plan.kinds())
     for name, reason in column_plan.excluded.items():
