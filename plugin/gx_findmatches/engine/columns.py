@@ -32,7 +32,7 @@ _NUMBER_SHARE = 0.9
 # Formatted codes: digits with the separators people type (phones "310/550-8811", ids
 # "12-345 678"); compared on their letters and digits only.
 _CODE_PATTERN = r"\+?[\d\s().\-/]*\d[\d\s().\-/]*"
-_ANY_ALNUM = r"[^\W_]"  # a letter or a digit, in any script
+ANY_ALNUM = r"[^\W_]"  # a letter or a digit, in any script: a value without one is missing
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
@@ -60,6 +60,12 @@ class ColumnSpec:
     def column(self) -> str:
         """The input column this spec reads."""
         return self.source or self.name
+
+
+def read_columns(specs: Sequence[ColumnSpec]) -> list[str]:
+    """The input columns the specs read, each once, in plan order (a model-code column reads
+    its title, which is compared too)."""
+    return list(dict.fromkeys(spec.column for spec in specs))
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ def plan_columns(
             continue
         kind, why = infer_kind(values, present, distinct)
         compared.append(ColumnSpec(name, kind, f"inferred: {why}"))
-        codes = carries_codes(present) if kind == "text" else ""
+        codes = carries_codes(_spread_sample(present)) if kind == "text" else ""
         if codes and name + MODEL_CODE_SUFFIX not in frame.columns:
             why = f"read from {name!r}: {codes}"
             compared.append(ColumnSpec(name + MODEL_CODE_SUFFIX, "model_code", why, name))
@@ -209,7 +215,7 @@ def infer_kind(
         return "number", "numeric values"
     text = _spread_sample(present).astype(str).str.strip()
     # placeholders ("-", "?") hold no letter or digit: missing, as preparation reads them
-    text = text[text.str.contains(_ANY_ALNUM)]
+    text = text[text.str.contains(ANY_ALNUM)]
     if _date_share(text) >= _DATE_SHARE:
         return "date", "strings that parse as dates (YYYYMMDD or YYYY-MM-DD)"
     if distinct <= few:

@@ -24,7 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler
 from recordlinkage.base import BaseCompareFeature
 
-from .columns import ColumnSpec, canonical_values, normalize_date, read_numbers
+from .columns import ANY_ALNUM, ColumnSpec, canonical_values, normalize_date, read_numbers
 from .model_codes import AGREE, RELATED, model_code_form, model_code_similarity
 from .parallel import ordered_map
 from .progress import track
@@ -101,7 +101,7 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     missing = missing | (form_codes < 0)
     if len(distinct):
         # "" and placeholders ("-", "?", "n/a" is a word): no letter or digit, no evidence
-        empty = ~pd.Series(distinct, dtype=object).str.contains(r"[^\W_]").to_numpy(dtype=bool)
+        empty = ~pd.Series(distinct, dtype=object).str.contains(ANY_ALNUM).to_numpy(dtype=bool)
         missing |= empty[np.maximum(form_codes, 0)]
     form_codes = np.where(missing, -1, form_codes).astype("int32")  # half the gather traffic
     lookup = np.array([*distinct, ""], dtype=object)  # code -1 (missing) reads the last entry

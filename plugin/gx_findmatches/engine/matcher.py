@@ -25,7 +25,7 @@ import pandas as pd
 from ..errors import LabelError
 from .blocking import BlockingPlan, candidate_pairs
 from .clustering import Clusters, Constraints, cluster
-from .columns import ColumnPlan
+from .columns import ColumnPlan, read_columns
 from .fellegi_sunter import FellegiSunterModel
 from .fit_memo import FitMemo
 from .identical import collapse_identical
@@ -111,7 +111,7 @@ class Matcher:
     def trained_columns(self) -> list[str]:
         """The columns a table must have to be matched: key, compared columns, partition."""
         partition = [self.settings.partition_by] if self.settings.partition_by is not None else []
-        read = dict.fromkeys(spec.column for spec in self.column_plan.compared)
+        read = read_columns(self.column_plan.compared)
         return [self.settings.primary_key, *read, *partition]
 
     def blocking_settings(self) -> tuple[object, ...]:

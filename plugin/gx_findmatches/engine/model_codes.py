@@ -31,7 +31,6 @@ MIN_WORDS = 3.0  # mean words of a column: free text, not a code on its own
 MIN_CODED_SHARE = 0.5  # of the column's records that hold a code
 MAX_SHARING = 3  # records one identifying code is found in (a product and its copies)
 MIN_IDENTIFYING_SHARE = 0.5  # of coded records whose longest code identifies
-_SAMPLE = 20_000  # values read for the shares (seeded, spread over the table)
 SUFFIX = " (model code)"
 _SEPARATORS = re.compile(r"[\s/,;|()\[\]]+")
 
@@ -76,13 +75,11 @@ def model_code_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def carries_codes(values: pd.Series) -> str:
-    """Why a free-text column's codes identify its records ("" when they do not): the
-    column then gets a model-code column beside it (see the module docstring)."""
-    present = values.dropna()
-    if len(present) > _SAMPLE:
-        present = present.sample(n=_SAMPLE, random_state=0)
-    text = present.astype(str)
+def carries_codes(sample: pd.Series) -> str:
+    """Why a free-text column's codes identify its records ("" when they do not), read on a
+    sample of its present values: the column then gets a model-code column beside it (see
+    the module docstring)."""
+    text = sample.astype(str)
     if text.str.count(r"\S+").mean() < MIN_WORDS:
         return ""
     longest = text.map(lambda v: next(iter(code_tokens(v)), ""))

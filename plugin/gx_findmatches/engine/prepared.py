@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .columns import ColumnSpec
+from .columns import ColumnSpec, read_columns
 from .comparison import (
     PairFeatures,
     PreparedColumn,
@@ -74,7 +74,7 @@ def prepare_table(
     ``swapped`` names the column pairs compared straight or crossed."""
     if order is None:
         order = check_table(frame, primary_key, partition_by)
-    check_trained_columns(frame, list(dict.fromkeys(spec.column for spec in specs)))
+    check_trained_columns(frame, read_columns(specs))
     ordered = frame.iloc[order]
     columns = tuple(prepare_column(spec, ordered[spec.column]) for spec in specs)
     return PreparedTable(

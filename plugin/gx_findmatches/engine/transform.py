@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, clone
 
 from ..errors import NotFittedError
 from .blocking import BlockingPlan
-from .columns import ColumnPlan
+from .columns import ColumnPlan, read_columns
 from .evaluation import QualityReport, evaluate
 from .explain import explain_pairs
 from .fellegi_sunter import FellegiSunterModel
@@ -90,8 +90,8 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
 
     def _set_feature_names(self) -> None:
         # sklearn's meaning: the input columns read (a model-code column reads its title)
-        read = dict.fromkeys(spec.column for spec in self.matcher_.column_plan.compared)
-        self.feature_names_in_ = np.array(list(read), dtype=object)
+        read = read_columns(self.matcher_.column_plan.compared)
+        self.feature_names_in_ = np.array(read, dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
 
     @property

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..engine.columns import ColumnSpec
+from ..engine.columns import ColumnSpec, read_columns
 from ..engine.validation import OUTPUT_COLUMNS
 from ..errors import ColumnError, EmptyTableError, InputError, PrimaryKeyError
 from .names import KEY, PART, PART_HASH, PID, POS
@@ -59,7 +59,7 @@ def check_spark_table(
             f"partition column {partition_by!r} is not in the table (columns: {names}); fix "
             f"partition_by or leave it unset"
         )
-    missing = list(dict.fromkeys(spec.column for spec in compared if spec.column not in names))
+    missing = [column for column in read_columns(compared) if column not in names]
     if missing:
         raise ColumnError(
             f"the model compares column(s) {missing}, which are not in the table (columns: "
