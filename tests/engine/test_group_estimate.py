@@ -54,6 +54,7 @@ def test_the_interval_reaches_down_to_what_the_labels_alone_say() -> None:
         probability=np.where(grouped, 0.99, 0.01),
         same_group=grouped,
         weight=np.ones(2_000),
+        fitted_probability=np.where(grouped, 0.99, 0.01),
     )
     per_set_same = np.r_[np.ones(5, dtype=bool), np.zeros(7, dtype=bool)]
     per_set_y = np.r_[np.ones(10, dtype=bool), np.zeros(2, dtype=bool)]  # 5 of 7 ungrouped match
@@ -71,3 +72,34 @@ def test_the_interval_reaches_down_to_what_the_labels_alone_say() -> None:
     assert estimate.f1 is not None and estimate.f1 > 0.95  # the model's view
     assert estimate.f1_low is not None and estimate.f1_low < 0.8  # the labels' view
     assert estimate.f1_high is not None and estimate.f1_high >= estimate.f1
+
+
+def test_ungrouped_pairs_count_at_the_fitted_probability_not_the_balanced_one() -> None:
+    """The labelled model's intercept carries a balance that moves 0.5 to the cut of best
+    expected F1 (supervised.py); the matches it leaves ungrouped are counted at its fitted
+    probabilities, the ones calibrated on labels, without that balance."""
+    import numpy as np
+    from gx_findmatches.engine.evaluation import _group_estimate, _ScoredPairs
+
+    grouped = np.r_[np.ones(100, dtype=bool), np.zeros(1_000, dtype=bool)]
+    balanced = np.where(grouped, 0.9, 0.2)
+
+    def recall(fitted: np.ndarray) -> float:
+        scored = _ScoredPairs(np.arange(1_100), balanced, grouped, np.ones(1_100), fitted)
+        same = np.tile(np.r_[True, False], 60)
+        estimate = _group_estimate(
+            scored,
+            held_out=np.where(same, 0.9, 0.2),
+            held_out_same=same,
+            y=same.copy(),
+            proposed=np.ones(120, dtype=bool),
+            sets=np.repeat(np.arange(20), 6),
+            seed=0,
+        )
+        assert estimate.recall is not None
+        return estimate.recall
+
+    # 1,000 ungrouped pairs at 0.02 hide 20 matches beside the 100 grouped ones; at the
+    # balanced 0.2 they would hide 200
+    assert recall(np.where(grouped, 0.7, 0.02)) == pytest.approx(100 / 120, rel=0.02)
+    assert recall(balanced) == pytest.approx(100 / 300, rel=0.02)

@@ -40,6 +40,7 @@ from .blocking import pair_count, pairs_within_groups
 from .fit_memo import FitMemo
 from .fitting import fit_matcher
 from .labels import LabeledPairs, label_pairs
+from .log_odds import sigmoid
 from .matcher import Matcher
 from .prepared import PreparedTable
 from .results import MatchResult
@@ -150,7 +151,7 @@ def evaluate(
     for train, test in GroupKFold(n_splits=folds).split(levels, y, groups=sets):
         subset = _subset(labelled, train)
         fold = fitted.with_classifier(
-            fitted.fit_classifier(table, subset) if can_fit_supervised(y[train]) else None
+            fitted.fit_classifier(table, subset, memo) if can_fit_supervised(y[train]) else None
         )
         held_out[test] = fold.pair_probabilities(table, labelled.left[test], labelled.right[test])
         groups = _groups_with(fold, X, table, memo)
@@ -228,6 +229,7 @@ class _ScoredPairs:
     probability: np.ndarray
     same_group: np.ndarray
     weight: np.ndarray  # how many of the table's pairs each stands for (1 unless sampled)
+    fitted_probability: np.ndarray  # without the classifier's F1 balance (supervised.py)
 
 
 def _scored_pairs(fitted: Matcher, table: PreparedTable, result: MatchResult) -> _ScoredPairs:
@@ -269,7 +271,9 @@ def _scored_pairs(fitted: Matcher, table: PreparedTable, result: MatchResult) ->
         codes, first = np.unique(codes, return_index=True)
         probability, weights = probability[first], weights[first]
     same_group = groups[codes // n] == groups[codes % n]
-    return _ScoredPairs(codes, probability, same_group, weights)
+    balance = fitted.classifier.balance if fitted.classifier is not None else 0.0
+    fitted_probability = sigmoid(_logit(probability) - balance)
+    return _ScoredPairs(codes, probability, same_group, weights, fitted_probability)
 
 
 def _group_estimate(
@@ -305,7 +309,7 @@ def _group_estimate(
     counts = np.bincount(table_cell, weights=scored.weight, minlength=2 * bands)
     grouped = np.arange(2 * bands) >= bands
     expected = np.bincount(
-        table_cell, weights=scored.weight * scored.probability, minlength=2 * bands
+        table_cell, weights=scored.weight * scored.fitted_probability, minlength=2 * bands
     )
     model_rate = np.divide(expected, counts, out=np.zeros(2 * bands), where=counts > 0)
 

@@ -60,7 +60,7 @@ def fit_matcher(
         )
         classifier = None
         if can_fit_supervised(labelled.is_match):
-            classifier = unsupervised.fit_classifier(memo.table, labelled)
+            classifier = unsupervised.fit_classifier(memo.table, labelled, memo)
         model = unsupervised.fellegi_sunter
         if labels is not None:  # what fit noticed about the labels goes with the model's
             # notes, which every match summary shows and the model file keeps

@@ -34,7 +34,7 @@ from .log_odds import sigmoid
 from .prepared import PreparedTable, prepare_table
 from .results import MatchResult, MatchSummary
 from .settings import MatchSettings
-from .supervised import LevelWeightClassifier, fit_supervised
+from .supervised import LevelWeightClassifier, f1_balanced_shift, fit_supervised
 from .term_frequency import ValueFrequencies, frequency_adjustments, summed_adjustment
 from .timing import Timer
 from .validation import check_trained_columns
@@ -162,17 +162,31 @@ class Matcher:
             weights[:, column] += adjustment
         return weights
 
-    def fit_classifier(self, table: PreparedTable, labelled: LabeledPairs) -> LevelWeightClassifier:
+    def fit_classifier(
+        self, table: PreparedTable, labelled: LabeledPairs, memo: FitMemo | None = None
+    ) -> LevelWeightClassifier:
         """Level weights re-learnt from labelled pairs, starting from the unsupervised ones
-        (this model is not changed)."""
+        (this model is not changed). With ``memo`` (fit's candidate pairs of the table), the
+        intercept is moved so that 0.5 is the cut of best expected F1 over them (see
+        :func:`.supervised.f1_balanced_shift`)."""
         model = self.fellegi_sunter
-        return fit_supervised(
+        classifier = fit_supervised(
             table.levels(labelled.left, labelled.right),
             labelled.is_match,
             [weights[:-1] for weights in model.weight_tables()],
             model.intercept,
             model.links,
             offset=self.adjustment(table, labelled.left, labelled.right),
+        )
+        if memo is None:
+            return classifier
+        representatives = memo.collapsed.table
+        log_odds = classifier.match_log_odds(memo.levels) + self.adjustment(
+            representatives, memo.left, memo.right
+        )
+        shift = f1_balanced_shift(log_odds)
+        return dataclasses.replace(
+            classifier, intercept=classifier.intercept + shift, balance=shift
         )
 
     def candidate_pairs(self, table: PreparedTable) -> tuple[np.ndarray, np.ndarray]:

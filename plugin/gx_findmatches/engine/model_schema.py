@@ -155,6 +155,7 @@ class ClassifierEntry(_Strict):
     weights: Annotated[list[_WeightTable], FailFast()]
     intercept: _LogOdds
     links: _Links = []
+    balance: _LogOdds = 0.0
 
 
 class FrequenciesEntry(_Strict):
