@@ -14,7 +14,8 @@ Two kinds of figures, because they answer different questions:
   Instead every pair the run scored or grouped is placed in a cell (band of match probability
   x grouped together or not). In grouped cells the true match rate is read from the held-out
   labelled pairs (labeling sets draw predicted matches at random, so these labels are a fair
-  sample: this is precision). In the other cells it is the model's own mean probability: a
+  sample: this is precision). In the other cells it is the model's own mean probability (as
+  fitted, without the labelled model's F1 balance, which moves only the cut): a
   labelled pair there is no fair sample, since two records share a set by being near a common
   record (measured: 3-10x more often true than the table's pairs of the same band), which
   made the missed matches look several times more numerous than they are. Expected true
