@@ -28,8 +28,9 @@ two-source tables 200 labels *lowered* F1 below the unsupervised model's (DBLP-A
 misplaced values 0.43 -> 0.27, Amazon-Google 0.13 -> 0.06), since the matches the labels
 taught sat at 0.1-0.4. So the intercept is moved until 0.5 is within 0.01 of the cut of best
 expected F1 over the table's candidate pairs (:func:`f1_balanced_shift`), and
-``precision_recall_tradeoff`` moves the cut from there, as it means "balanced" at 0.5. Where
-the labels separate matches well there is no shift (a cut near 0.5 is then already best).
+``precision_recall_tradeoff`` moves the cut from there, its middle setting meaning "balanced".
+Where the labels separate matches well there is no shift (a cut near one half is then already
+best).
 
 The fitted model is plain numbers (:class:`LevelWeightClassifier`), the same shape as the
 unsupervised model: weight tables per column and an intercept; saved as JSON, no pickle.
