@@ -167,7 +167,7 @@ class Matcher:
     ) -> LevelWeightClassifier:
         """Level weights re-learnt from labelled pairs, starting from the unsupervised ones
         (this model is not changed). With ``memo`` (fit's candidate pairs of the table), the
-        intercept is moved so that 0.5 is the cut of best expected F1 over them (see
+        intercept is moved so that 0.5 lies near the cut of best expected F1 over them (see
         :func:`.supervised.f1_balanced_shift`)."""
         model = self.fellegi_sunter
         classifier = fit_supervised(

@@ -59,7 +59,7 @@ class LevelWeightClassifier:
     Attributes:
         weights: per column, the weight of each agreement level (closest first).
         intercept: the log-odds before any column is looked at.
-        balance: the part of ``intercept`` that moves 0.5 to the cut of best expected F1
+        balance: the part of ``intercept`` that moves 0.5 near the cut of best expected F1
             (:func:`f1_balanced_shift`); without it the probabilities are the fitted ones,
             which quality estimates need.
     """
@@ -184,12 +184,14 @@ _EXPECTED_F1_TIES = 0.01
 
 
 def f1_balanced_shift(log_odds: np.ndarray) -> float:
-    """How much to add to a classifier's log-odds so that probability 0.5 is the cut of best
-    expected F1 over these pairs (see the module docstring); 0 for no pairs.
+    """How much to add to a classifier's log-odds so that probability 0.5 is within
+    ``_EXPECTED_F1_TIES`` of the cut of best expected F1 over these pairs (see the module
+    docstring); 0 for no pairs, and 0 when 0.5 already is.
 
     Taking the ``k`` most probable pairs, the expected true positives are the sum of their
     probabilities and the expected true pairs the sum over all, so the expected F1 is
-    ``2 * sum_k / (k + sum_all)``; its best ``k`` sets the cut at that pair's probability.
+    ``2 * sum_k / (k + sum_all)``; of the ``k`` within the ties of the best, the one whose
+    cut lies nearest 0.5 sets it.
     """
     if len(log_odds) == 0:
         return 0.0
