@@ -88,7 +88,7 @@ def run(
             ex.ExpectMatchQualityMetricToBeBetween,
             "quality_pass",
             **COMMON,
-            metric="f1",
+            metric="group_f1",
             min_value=0.9,
             label_column=TRUTH,
         ),
@@ -248,10 +248,12 @@ def test_quality_row_shows_estimates_confusion_matrix_and_column_importances(
 ) -> None:
     row = _row(
         rows,
-        f"The cross-validated match f1 must be at least 0.9, labels drawn from {TRUTH} {MATCHING}.",
+        f"The cross-validated match group_f1 must be at least 0.9, labels drawn from {TRUTH} "
+        f"{MATCHING}.",
     )
     assert row.success is True
-    assert re.fullmatch(r"f1: [01](\.\d+)?", row.observed)
+    number = r"[01](\.\d+)?"
+    assert re.fullmatch(rf"group_f1: {number} \[{number}, {number}\]", row.observed), row.observed
     assert list(row.tables) == [
         "Figures",
         "Quality estimates",
@@ -260,6 +262,9 @@ def test_quality_row_shows_estimates_confusion_matrix_and_column_importances(
     ]
     estimates = dict(row.tables["Quality estimates"].rows)
     assert float(estimates["f1"]) >= 0.9
+    group = [float(estimates[name]) for name in ("group_f1_low", "group_f1", "group_f1_high")]
+    assert group[1] >= 0.9 and group == sorted(group)
+    assert estimates["group estimate"] == "ok"
     matrix = row.tables["Confusion matrix (labelled pairs, held out)"]
     assert matrix.header == ["", "predicted match", "predicted no match"]
     assert [r[0] for r in matrix.rows] == ["labelled match", "labelled no match"]

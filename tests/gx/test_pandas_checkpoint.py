@@ -41,6 +41,22 @@ SHARED_MATCH_CASES = (
 )
 
 
+def _too_few_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Two labeling sets holding one matching pair: enough to fit, too few to estimate the
+    quality of the groups (the engine needs five matching pairs)."""
+    sizes = frame[TRUTH].value_counts()
+    pair = frame[frame[TRUTH] == sizes.index[sizes >= 2][0]].head(2)
+    others = frame[frame[TRUTH].isin(sizes.index[sizes >= 2][1:9])].drop_duplicates(TRUTH)
+    sets = [pd.concat([pair, others.head(3)]), others.tail(5)]
+    columns = [c for c in frame.columns if c not in (TRUTH, KIND)]
+    return pd.concat(
+        rows.assign(labeling_set_id=f"few-{number}", label=rows[TRUTH].astype(str))[
+            ["labeling_set_id", "label", *columns]
+        ]
+        for number, rows in enumerate(sets)
+    )
+
+
 def _reference(frame: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
     """The original records of every other entity, under new keys: a reference table."""
     entities = sorted(frame[TRUTH].unique())[::2]
@@ -68,6 +84,7 @@ def run(
     reference, _ = _reference(febrl3_checked)
     reference_path = str(write_table(reference, root / "reference.csv"))
     labels_path = str(write_table(febrl3_labels, root / "labels.csv"))
+    few_path = str(write_table(_too_few_labels(febrl3_checked), root / "few_labels.csv"))
     consistent_share = 1 - true_groups_differing(febrl3_checked, "given_name") / truth.groups
     ex = gx.expectations
     expectations = [
@@ -128,6 +145,22 @@ def run(
         ),
         case(
             ex.ExpectMatchQualityMetricToBeBetween,
+            "quality_groups",
+            **COMMON,
+            metric="group_f1",
+            min_value=0.95,
+            label_column=TRUTH,
+        ),
+        case(
+            ex.ExpectMatchQualityMetricToBeBetween,
+            "quality_too_few",
+            **COMMON,
+            metric="group_f1",
+            min_value=0.5,
+            labels_path=few_path,
+        ),
+        case(
+            ex.ExpectMatchQualityMetricToBeBetween,
             "quality_fail",
             **COMMON,
             columns=["state"],
@@ -169,7 +202,7 @@ def _ok(result: Any) -> None:
 
 def test_no_case_raised(run: dict[str, Any]) -> None:
     cases = [name for name in run if not name.startswith("_")]
-    assert len(cases) == 13
+    assert len(cases) == 15
     for name in cases:
         assert not exception_messages(run[name]), name
 
@@ -255,6 +288,28 @@ def test_quality_estimate_is_the_engines(
     assert failing.success is False
     assert failing.result["observed_value"] < 0.9
     assert run["quality_file"].success is True
+
+
+def test_group_quality_gates_on_the_final_groups(
+    run: dict[str, Any], febrl3_checked: pd.DataFrame, febrl3: pd.DataFrame
+) -> None:
+    """``group_f1`` is the engine's end-to-end estimate of the final groups, with its interval;
+    labels too few to support one fail the check and say why, instead of passing."""
+    passing = run["quality_groups"]
+    assert passing.success is True
+    labels = labels_from_truth(
+        febrl3, febrl3_checked[TRUTH], PRIMARY_KEY, sort_by=("given_name", "surname")
+    )
+    expected = FindMatches(primary_key=PRIMARY_KEY).evaluate(febrl3, labels).end_to_end
+    assert passing.result["observed_value"] == pytest.approx(expected.f1)
+    details = passing.result["details"]
+    assert details["group_f1_low"] <= details["group_f1"] <= details["group_f1_high"]
+    assert details["end_to_end"]["status"] == "ok"
+    too_few = run["quality_too_few"]
+    assert too_few.success is False
+    assert too_few.result["observed_value"] is None
+    status = too_few.result["details"]["group_estimate_status"]
+    assert status.startswith("too few labels to estimate: 1 matching"), status
 
 
 def test_reference_matches_are_the_rows_of_referenced_entities(
