@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -126,6 +127,8 @@ def test_glue_commands_in_order(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
     code, out, _ = run(capsys, "transform", "show", "people", *store)
     assert "READY" in out
+    history = out[out.index("quality history") :]  # the evaluation above, groups first
+    assert re.search(r"groups F1 [01]\.\d{4} \[[01]\.\d{4}, [01]\.\d{4}\]  AUPRC", history)
     code, _, _ = run(capsys, "transform", "delete", "people", *store)
     assert code == 0
     code, _, err = run(capsys, "train", "people", *store)

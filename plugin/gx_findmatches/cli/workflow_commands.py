@@ -266,21 +266,43 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _print_quality_history(evaluations: list[dict[str, Any]]) -> None:
-    """Each evaluation's AUPRC and F1, with the change from the one before (did the last
-    labels help?)."""
-    previous: dict[str, float] | None = None
+    """Each evaluation's estimated F1 of the final groups (with its interval) and Glue's
+    pairwise AUPRC and F1, with the change from the one before (did the last labels help?).
+
+    The groups' F1 leads: pairwise figures are read on labelled pairs that active learning
+    picks among the doubtful ones, and they can fall while the groups improve. Evaluations
+    stored before group estimates existed, or with too few labels for one, show its status.
+    """
+    previous: dict[str, Any] | None = None
     print("quality history (did the last labels help?):")
     for evaluation in evaluations:
-        metrics: dict[str, float] = evaluation["metrics"]
+        metrics: dict[str, Any] = evaluation["metrics"]
         change = ""
         if previous is not None:
             gain = metrics["area_under_pr_curve"] - previous["area_under_pr_curve"]
-            change = f"  (AUPRC {gain:+.4f}, F1 {metrics['f1'] - previous['f1']:+.4f})"
+            now, before = _group_f1(metrics), _group_f1(previous)
+            group_gain = "" if now is None or before is None else f"groups F1 {now - before:+.4f}, "
+            change = f"  ({group_gain}AUPRC {gain:+.4f}, F1 {metrics['f1'] - previous['f1']:+.4f})"
         print(
             f"  {evaluation['created_at']!s:<28}labelled records {evaluation['label_count']:<6}"
-            f"AUPRC {metrics['area_under_pr_curve']:.4f}  F1 {metrics['f1']:.4f}{change}"
+            f"{_groups_text(metrics)}  AUPRC {metrics['area_under_pr_curve']:.4f}  "
+            f"F1 {metrics['f1']:.4f}{change}"
         )
         previous = metrics
+
+
+def _group_f1(metrics: dict[str, Any]) -> float | None:
+    value = metrics.get("group_f1")
+    return None if value is None else float(value)
+
+
+def _groups_text(metrics: dict[str, Any]) -> str:
+    """``groups F1 0.9312 [0.9011, 0.9588]``, or why there is no group estimate."""
+    value = _group_f1(metrics)
+    if value is None:
+        status = (metrics.get("end_to_end") or {}).get("status", "not estimated")
+        return f"groups F1 n/a ({status})"
+    return f"groups F1 {value:.4f} [{metrics['group_f1_low']:.4f}, {metrics['group_f1_high']:.4f}]"
 
 
 def _delete(args: argparse.Namespace) -> int:
