@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from great_expectations.compatibility import pydantic
 from great_expectations.render import RenderedTableContent
@@ -22,19 +22,11 @@ QualityName = Literal[
     "f1",
     "end_to_end_recall",
 ]
-_ESTIMATES = (
-    "group_f1",
-    "group_f1_low",
-    "group_f1_high",
-    "group_precision",
-    "group_recall",
-    "area_under_pr_curve",
-    "precision",
-    "recall",
-    "f1",
-    "max_f1",
-    "blocking_recall",
-    "end_to_end_recall",
+# Shown beside a checkable estimate in the Data Docs table: its interval, and the pairwise
+# figures Glue's console prints with F1.
+_SHOWN_WITH = {"group_f1": ("group_f1_low", "group_f1_high"), "f1": ("max_f1", "blocking_recall")}
+_ESTIMATES = tuple(
+    shown for name in get_args(QualityName) for shown in (name, *_SHOWN_WITH.get(name, ()))
 )
 
 
