@@ -266,13 +266,10 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _print_quality_history(evaluations: list[dict[str, Any]]) -> None:
-    """Each evaluation's estimated F1 of the final groups (with its interval) and Glue's
-    pairwise AUPRC and F1, with the change from the one before (did the last labels help?).
-
-    The groups' F1 leads: pairwise figures are read on labelled pairs that active learning
-    picks among the doubtful ones, and they can fall while the groups improve. Evaluations
-    stored before group estimates existed, or with too few labels for one, show its status.
-    """
+    """Each evaluation's estimated F1 of the final groups (with its interval), then Glue's
+    pairwise AUPRC and F1, and the change from the one before (did the last labels help?).
+    The groups lead: pairwise figures are read on the doubtful pairs active learning picks,
+    and can fall while the groups improve."""
     previous: dict[str, Any] | None = None
     print("quality history (did the last labels help?):")
     for evaluation in evaluations:
@@ -292,6 +289,7 @@ def _print_quality_history(evaluations: list[dict[str, Any]]) -> None:
 
 
 def _group_f1(metrics: dict[str, Any]) -> float | None:
+    """The stored groups' F1; None with too few labels, or when stored before it existed."""
     value = metrics.get("group_f1")
     return None if value is None else float(value)
 
