@@ -41,7 +41,7 @@ from .blocking import pair_count, pairs_within_groups
 from .fit_memo import FitMemo
 from .fitting import fit_matcher
 from .labels import LabeledPairs, label_pairs
-from .log_odds import sigmoid
+from .log_odds import logit, sigmoid
 from .matcher import Matcher
 from .prepared import PreparedTable
 from .results import MatchResult
@@ -275,7 +275,7 @@ def _scored_pairs(fitted: Matcher, table: PreparedTable, result: MatchResult) ->
         probability, weights = probability[first], weights[first]
     same_group = groups[codes // n] == groups[codes % n]
     balance = fitted.classifier.balance if fitted.classifier is not None else 0.0
-    fitted_probability = sigmoid(_logit(probability) - balance)
+    fitted_probability = sigmoid(logit(probability) - balance)
     return _ScoredPairs(codes, probability, same_group, weights, fitted_probability)
 
 
@@ -307,8 +307,8 @@ def _group_estimate(
             f"another round of sets",
         )
     bands = len(_BAND_EDGES) + 1
-    table_cell = np.digitize(_logit(scored.probability), _BAND_EDGES) + bands * scored.same_group
-    label_cell = np.digitize(_logit(held_out), _BAND_EDGES) + bands * held_out_same
+    table_cell = np.digitize(logit(scored.probability), _BAND_EDGES) + bands * scored.same_group
+    label_cell = np.digitize(logit(held_out), _BAND_EDGES) + bands * held_out_same
     counts = np.bincount(table_cell, weights=scored.weight, minlength=2 * bands)
     grouped = np.arange(2 * bands) >= bands
     expected = np.bincount(
@@ -353,11 +353,6 @@ def _group_estimate(
     low = min(np.quantile(draws, 0.05), np.quantile(pessimistic, 0.05))
     high = np.quantile(draws, 0.95)
     return GroupQualityEstimate(precision, recall, f1, float(low), float(high), "ok")
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    clipped = np.clip(p, 1e-12, 1 - 1e-12)
-    return np.log(clipped / (1 - clipped))
 
 
 def _f1(precision: float, recall: float) -> float:

@@ -26,6 +26,7 @@ from ..errors import ParameterError
 from .blocking import pairs_within_groups
 from .clustering import Constraints, cluster
 from .labels import LABEL_COLUMN, RECOMMENDED_MAX_SET_SIZE, SET_COLUMN
+from .log_odds import logit
 from .matcher import Matcher
 from .prepared import PreparedTable
 from .settings import DEFAULTS
@@ -105,7 +106,7 @@ def _active_sets(
     left, right = left[usable], right[usable]
     probability = fitted.pair_probabilities(table, left, right)
     threshold = fitted.threshold
-    distance = np.abs(_logit(probability) - _logit(np.full(1, threshold)))
+    distance = np.abs(logit(probability, 1e-9) - logit(np.full(1, threshold), 1e-9))
     doubtful = deque(np.lexsort((rng.random(len(left)), distance)).tolist())  # least sure first
     predicted = rng.permutation(np.flatnonzero(probability >= threshold))
     if len(predicted) < n_sets:
@@ -229,8 +230,3 @@ def _suggestions(fitted: Matcher, table: PreparedTable, members: np.ndarray) -> 
         for i, g in enumerate(pd.unique(groups))
     }
     return [letters[g] for g in groups]
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    clipped = np.clip(p, 1e-9, 1 - 1e-9)
-    return np.log(clipped / (1 - clipped))

@@ -3,7 +3,7 @@
 Both models score a pair as an intercept plus one weight per column, looked up by the pair's
 agreement level (the missing level -1 indexes a trailing 0), minus each dependence link's
 correction where both linked columns agree exactly. Kept apart from either model so that
-neither imports the other for three functions.
+neither imports the other for a few functions.
 """
 
 from __future__ import annotations
@@ -43,3 +43,10 @@ def summed_log_odds(
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """The logistic function, stable for any log-odds."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def logit(p: np.ndarray, clip: float = 1e-12) -> np.ndarray:
+    """The log-odds of probabilities, which are first kept ``clip`` away from 0 and 1 (a
+    probability of exactly 0 or 1 would be infinite)."""
+    clipped = np.clip(p, clip, 1 - clip)
+    return np.log(clipped / (1 - clipped))

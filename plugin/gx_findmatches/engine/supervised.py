@@ -51,7 +51,7 @@ from scipy.optimize import minimize
 
 from .comparison import MISSING_LEVEL
 from .dependence import Link, links_from_json
-from .log_odds import gather_weights, sigmoid, summed_log_odds
+from .log_odds import gather_weights, logit, sigmoid, summed_log_odds
 
 PRIOR_SCALE = 1.0  # log-odds: how far the labels may move a weight before the prior resists
 
@@ -200,11 +200,11 @@ def f1_balanced_shift(log_odds: np.ndarray) -> float:
     """
     if len(log_odds) == 0:
         return 0.0
-    low, high = _BALANCED_CUT_BOUNDS
+    floor, ceiling = logit(np.asarray(_BALANCED_CUT_BOUNDS))  # the bounds as log-odds
     ordered = np.sort(np.asarray(log_odds, dtype="float64"))[::-1]
     probability = sigmoid(ordered)
     taken = np.cumsum(probability)
-    reachable = float(probability[ordered >= np.log(low / (1 - low))].sum())
+    reachable = float(probability[ordered >= floor].sum())
     expected_f1 = 2.0 * taken / (np.arange(1, len(ordered) + 1) + reachable)
     best = np.flatnonzero(expected_f1 >= expected_f1.max() - _EXPECTED_F1_TIES)
     # Taking the top k, any cut in (next pair's log-odds, k-th pair's] selects the same
@@ -212,9 +212,7 @@ def f1_balanced_shift(log_odds: np.ndarray) -> float:
     highest = ordered[best]
     below = np.r_[ordered, -np.inf][best + 1]
     cuts = np.where(below >= 0.0, (below + highest) / 2.0, np.minimum(highest, 0.0))
-    cut = float(
-        np.clip(cuts[np.argmin(np.abs(cuts))], np.log(low / (1 - low)), np.log(high / (1 - high)))
-    )
+    cut = float(np.clip(cuts[np.argmin(np.abs(cuts))], floor, ceiling))
     return -cut
 
 
