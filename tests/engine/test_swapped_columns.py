@@ -19,10 +19,11 @@ from gx_findmatches.engine.comparison import prepare_column
 from gx_findmatches.engine.persistence import matcher_from_dict, matcher_to_dict
 from gx_findmatches.engine.swapped_columns import (
     _exchanges,
+    _moves,
     _shared_codes,
-    apply_swaps,
     find_swapped_columns,
 )
+from gx_findmatches.engine.swapped_comparison import apply_swaps
 from gx_findmatches.errors import ModelFileError
 
 FIRST = ["james", "mary", "john", "linda", "robert", "susan", "david", "karen", "peter", "anna"]
@@ -193,3 +194,66 @@ def test_a_crossed_key_is_kept_in_the_model_file_and_a_bad_one_refused() -> None
     data["blocking"]["keys"] = [[["given<->no_such_column", "exact"]]]
     with pytest.raises(ModelFileError, match="no_such_column"):
         matcher_from_dict(data)
+
+
+def _people_with_lone_names(n: int, moved_share: float, seed: int = 0) -> pd.DataFrame:
+    """``_people`` without swaps, a tenth of them lacking a surname, and a share of them
+    again with the surname written as the given name and no surname ("grundy", "")."""
+    frame = _people(n, 0.0, seed)
+    rng = np.random.default_rng(seed + 1)
+    frame.loc[rng.choice(n, n // 10, replace=False), "family"] = None
+    chosen = rng.choice(np.flatnonzero(frame["family"].notna()), int(n * moved_share), False)
+    copies = frame.iloc[chosen].copy()
+    copies["given"], copies["family"] = copies["family"], None
+    copies["id"] = range(n, n + len(copies))
+    return pd.concat([frame, copies], ignore_index=True)
+
+
+def test_names_moved_into_the_other_column_are_found_and_lone_names_are_not() -> None:
+    """A tenth of the records lack a surname: their given names meet the surname column
+    only as often as chance says. Copies whose surname moved into the given-name column meet
+    it far more often, in records that agree on their birth date."""
+    moved = _columns(_people_with_lone_names(2_000, 0.05))
+    shared = _shared_codes(moved)
+    observed, expected = _moves(shared[0], shared[1])
+    assert observed >= 100 > 3 * expected
+    assert find_swapped_columns(moved) == ((0, 1),)
+    lone = _columns(_people_with_lone_names(2_000, 0.0))
+    observed, expected = _moves(*(_shared_codes(lone)[k] for k in (0, 1)))
+    assert observed <= expected + 3 * np.sqrt(expected) + 3
+    assert find_swapped_columns(lone) == ()
+
+
+def test_a_moved_name_agrees_crossed_beside_the_missing_one() -> None:
+    """Only an exact crossed value counts where a value is missing: "grundy" alone against
+    "john grundy" is a name agreement, "jon" alone against "john grundy" stays as compared."""
+    frame = pd.DataFrame(
+        {
+            "given": ["grundy", "john", "jon", "grundy", "grundy"],
+            "family": [None, "grundy", None, "smith", None],
+        }
+    )
+    columns = [prepare_column(ColumnSpec(c, "name", "test"), frame[c]) for c in frame.columns]
+    left, right = np.array([0, 2, 0, 0]), np.array([1, 1, 3, 4])
+    straight = np.array([[4, -1], [1, -1], [0, -1], [0, -1]], dtype="int8")
+    similarities = np.zeros((4, 2))
+    levels = apply_swaps(columns, [(0, 1)], left, right, straight.copy(), similarities)
+    assert levels[0].tolist() == [0, -1]  # grundy / john grundy: crossed, exact
+    assert similarities[0, 0] == 1.0 and np.isnan(similarities[0, 1])
+    assert levels[1:].tolist() == straight[1:].tolist()  # a typo, or agreeing straight: as is
+
+
+def test_febrl_names_moved_into_the_given_name_are_matched(febrl3: pd.DataFrame) -> None:
+    """Copies with the surname written as the given name and no surname: the same person,
+    since their crossed name agrees exactly beside the missing one."""
+    columns = ["given_name", "surname", "date_of_birth", "suburb"]
+    originals = febrl3[febrl3["surname"].notna()].iloc[::100]
+    copies = originals.copy()
+    copies["given_name"], copies["surname"] = originals["surname"], None
+    copies[PRIMARY_KEY] = [f"moved-{key}" for key in originals[PRIMARY_KEY]]
+    table = pd.concat([febrl3, copies], ignore_index=True)
+    fm = FindMatches(primary_key=PRIMARY_KEY, columns=columns).fit(table)
+    assert fm.matcher_.column_plan.swapped == (("given_name", "surname"),)
+    group = fm.match(table).frame.set_index(PRIMARY_KEY)["match_id"]
+    together = group[copies[PRIMARY_KEY]].to_numpy() == group[originals[PRIMARY_KEY]].to_numpy()
+    assert together.mean() >= 0.95

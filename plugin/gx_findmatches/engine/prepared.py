@@ -16,7 +16,8 @@ from .comparison import (
     compare_pairs,
     prepare_column,
 )
-from .swapped_columns import SwappedPair, apply_swaps, swapped_positions
+from .swapped_columns import SwappedPair, swapped_positions
+from .swapped_comparison import apply_swaps
 from .validation import check_table, check_trained_columns, partition_codes
 
 

@@ -19,7 +19,8 @@ import pandas as pd
 from ..engine.columns import ColumnSpec
 from ..engine.comparison import PreparedColumn, compare_pairs
 from ..engine.persistence import matcher_from_dict
-from ..engine.swapped_columns import apply_swaps, swapped_positions
+from ..engine.swapped_columns import swapped_positions
+from ..engine.swapped_comparison import apply_swaps
 from ..engine.term_frequency import summed_adjustment
 from .names import POS
 from .prepared import prepared_columns, prepared_names
