@@ -223,21 +223,38 @@ def test_names_moved_into_the_other_column_are_found_and_lone_names_are_not() ->
 
 def test_a_moved_name_agrees_crossed_beside_the_missing_one() -> None:
     """Only an exact crossed value counts where a value is missing: "grundy" alone against
-    "john grundy" is a name agreement, "jon" alone against "john grundy" stays as compared."""
+    "john grundy" is a name agreement, either way round; "jon" alone against "john grundy"
+    stays as compared, and so does a pair that agrees straight."""
     frame = pd.DataFrame(
         {
-            "given": ["grundy", "john", "jon", "grundy", "grundy"],
-            "family": [None, "grundy", None, "smith", None],
+            "given": ["grundy", "john", "jon", "grundy", "grundy", None],
+            "family": [None, "grundy", None, "smith", None, "john"],
         }
     )
     columns = [prepare_column(ColumnSpec(c, "name", "test"), frame[c]) for c in frame.columns]
-    left, right = np.array([0, 2, 0, 0]), np.array([1, 1, 3, 4])
-    straight = np.array([[4, -1], [1, -1], [0, -1], [0, -1]], dtype="int8")
-    similarities = np.zeros((4, 2))
+    left, right = np.array([0, 5, 2, 0, 0]), np.array([1, 1, 1, 3, 4])
+    straight = np.array([[4, -1], [-1, 4], [1, -1], [0, -1], [0, -1]], dtype="int8")
+    similarities = np.zeros((5, 2))
     levels = apply_swaps(columns, [(0, 1)], left, right, straight.copy(), similarities)
     assert levels[0].tolist() == [0, -1]  # grundy / john grundy: crossed, exact
     assert similarities[0, 0] == 1.0 and np.isnan(similarities[0, 1])
-    assert levels[1:].tolist() == straight[1:].tolist()  # a typo, or agreeing straight: as is
+    assert levels[1].tolist() == [-1, 0]  # (none) john / john grundy: the mirror
+    assert levels[2:].tolist() == straight[2:].tolist()  # a typo, or agreeing straight: as is
+
+
+def test_levels_without_missing_values_or_swaps_are_left_as_compared() -> None:
+    """Random pairs of a table with no missing name and no exchanged one keep the levels
+    they were compared with, whatever the crossed values would say."""
+    frame = _people(500, 0.0)
+    columns = _columns(frame)
+    rng = np.random.default_rng(0)
+    left, right = rng.integers(0, 500, 5_000), rng.integers(0, 500, 5_000)
+    straight = rng.integers(1, 4, (5_000, 3)).astype("int8")
+    levels = apply_swaps(columns, [(0, 1)], left, right, straight.copy())
+    crossed = (levels != straight).any(axis=1)
+    given, family = frame["given"].to_numpy(), frame["family"].to_numpy()
+    exchanged = (given[left] == family[right]) & (family[left] == given[right])
+    assert not (crossed & ~exchanged).any()
 
 
 def test_febrl_names_moved_into_the_given_name_are_matched(febrl3: pd.DataFrame) -> None:

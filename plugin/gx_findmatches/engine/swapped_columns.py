@@ -49,7 +49,7 @@ def find_swapped_columns(columns: Sequence[PreparedColumn]) -> tuple[SwappedPair
     same way. Each column joins
     at most one pair (the one with the most exchanges or moves), so a comparison never has
     to choose between two partners."""
-    found: list[tuple[float, int, int]] = []
+    found: list[tuple[int, float, int, int]] = []  # exchanges rank first, then counts
     shared = _shared_codes(columns)
     for i, first in enumerate(columns):
         partners = [
@@ -61,16 +61,16 @@ def find_swapped_columns(columns: Sequence[PreparedColumn]) -> tuple[SwappedPair
             if _beyond_chance(observed, expected) and _corroborated(
                 columns, i, j, observed, _exchanged_records(columns[i], columns[j], observed)
             ):
-                found.append((observed, i, j))
+                found.append((1, observed, i, j))
                 continue
             if not _lone_values_moved(shared[i], shared[j]):
                 continue
             moved = _moves(shared[i], shared[j])
             if _corroborated(columns, i, j, moved, _moved_records(shared[i], shared[j], moved)):
-                found.append((moved, i, j))
+                found.append((0, moved, i, j))
     chosen: list[SwappedPair] = []
     used: set[int] = set()
-    for _, i, j in sorted(found, reverse=True):
+    for _, _, i, j in sorted(found, reverse=True):
         if i not in used and j not in used:
             chosen.append((i, j))
             used.update((i, j))
@@ -94,7 +94,7 @@ def _corroborated(
     """Whether the ``records`` pairs (exchanged or moved values) agree exactly on another
     column more often than random pairs do: the difference of the two shares above three
     standard errors (a two-proportion test on the pairs looked at), and worth at least
-    ``MIN_SWAPPED_PAIRS`` of the ``observed`` exchanges.
+    ``MIN_SWAPPED_PAIRS`` of the ``observed`` exchanges (or moves).
 
     Duplicates exchange names and agree elsewhere; strangers only coincide. A city and a
     birth place exchanged by chance ("London, Paris" and "Paris, London") can pass the count
@@ -154,10 +154,10 @@ def _exchanged_records(
 
 
 def _moves(here: np.ndarray, there: np.ndarray) -> float:
-    """Record pairs where one record holds a value in one column with the other column empty
-    and another record holds the same value in the other column ("grundy" as a first name
-    with no surname, "grundy" as a surname), both ways. ``here`` and ``there`` are the two
-    columns as :func:`_shared_codes` (-1 = missing)."""
+    """How many record pairs have one record holding a value in one column with the other
+    column empty and another record holding the same value in the other column ("grundy"
+    as a first name with no surname, "grundy" as a surname), both ways. ``here`` and
+    ``there`` are the two columns as :func:`_shared_codes` (-1 = missing)."""
     observed = 0.0
     for a, b in ((here, there), (there, here)):
         alone = (a >= 0) & (b < 0)
@@ -167,25 +167,27 @@ def _moves(here: np.ndarray, there: np.ndarray) -> float:
 
 
 def _lone_values_moved(here: np.ndarray, there: np.ndarray) -> bool:
-    """Whether the records holding one of the two columns alone hold, far more often than
-    records with both, a value found in the *other* column at least as often as in its own
-    (the record itself left out): a surname written as the first name looks like a surname;
-    a first name whose surname is simply missing does not (the historical-persons sample:
-    37 % of its lone first names against 1.7 %; the whole 50,000-record table 41 % against
-    2.8 %). Asked per record, not per pair: counted
-    in pairs, a lone "john" meeting every "... john" surname drowned the moved names, and the
-    whole table showed fewer pair meetings than chance. Three binomial standard errors, and
-    at least ``MIN_SWAPPED_PAIRS`` records more than chance, either way round."""
+    """Whether the records holding one of the two columns alone hold a value that looks like
+    the *other* column's far more often than records with both do. A value looks like the
+    other column's when that column holds it more often than the rest of its own column
+    does: a surname written as the first name looks like a surname; a first name whose
+    surname is simply missing does not (the historical-persons sample: 37 % of its lone
+    first names against 1.7 %; the whole 50,000-record table 41 % against 2.8 %). Asked per
+    record, not per pair: counted in pairs, a lone "john" meeting every "... john" surname
+    drowned the moved names, and the whole table showed fewer pair meetings than chance.
+    Three binomial standard errors, and at least ``MIN_SWAPPED_PAIRS`` records more than
+    chance, either way round."""
     width = int(max(here.max(initial=-1), there.max(initial=-1))) + 1
     for a, b in ((here, there), (there, here)):
         alone, full = (a >= 0) & (b < 0), (a >= 0) & (b >= 0)
         lone = int(alone.sum())
-        if lone == 0:
+        if lone < MIN_SWAPPED_PAIRS:  # fewer could never be MIN_SWAPPED_PAIRS more than chance
             continue
         counts_here = np.bincount(a[a >= 0], minlength=width)
         counts_there = np.bincount(b[b >= 0], minlength=width)
-        there_count = counts_there[np.maximum(a, 0)]  # besides the record itself:
-        elsewhere = (there_count >= counts_here[np.maximum(a, 0)]) & (there_count > 0)
+        there_count = counts_there[np.maximum(a, 0)]
+        own_rest = counts_here[np.maximum(a, 0)] - 1  # the record itself left out
+        elsewhere = there_count > own_rest
         chance = (float(elsewhere[full].sum()) + 1.0) / (float(full.sum()) + 2.0)
         excess = float(elsewhere[alone].mean()) - chance
         error = np.sqrt(chance * (1.0 - chance) / lone)

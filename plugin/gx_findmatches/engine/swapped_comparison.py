@@ -34,10 +34,11 @@ def apply_swaps(
     sum to at most ``MAX_CROSSED_LEVELS`` (both names close: an exchange, not two strangers'
     names that happen to be a little less far apart crossed) and lower than the straight
     ones; where a value is missing, only where a crossed value agrees exactly
-    (:func:`_cross_beside_missing`). Only pairs that do not already agree exactly on both
-    columns are compared again, and the second column only where the first crossed level
-    leaves room, so random pairs (nearly all) cost one comparison. ``levels`` is changed in
-    place and returned."""
+    (:func:`_crossed_beside_missing`). Only pairs that do not already agree exactly on both
+    columns are compared again, and with all four values present the second column only
+    where the first crossed level leaves room, so random pairs (nearly all) cost one
+    comparison; a crossed value with a side missing is not measured. ``levels`` is changed
+    in place and returned."""
     for pair in swapped:
         i, j = pair
         for crossed_rows in (_crossed_where_present, _crossed_beside_missing):
