@@ -68,9 +68,18 @@ def test_three_labeling_rounds_then_matching(
     history = flow.store.evaluations("people")
     assert [e.label_count for e in history] == sorted(e.label_count for e in history)
     f1 = [e.metrics["f1"] for e in history]
+    group_f1 = [e.metrics["group_f1"] for e in history]
     auprc = [e.metrics["area_under_pr_curve"] for e in history]
-    print(f"\n[loop] {store_url.split(':')[0]}: estimated F1 per round {f1}, AUPRC {auprc}")
-    assert all(later >= earlier - 1e-9 for earlier, later in itertools.pairwise(f1))
+    print(
+        f"\n[loop] {store_url.split(':')[0]}: estimated group F1 per round {group_f1}, "
+        f"pairwise F1 {f1}, AUPRC {auprc}"
+    )
+    # The final groups' estimate, the figure `transform show` and the GX check lead with,
+    # never falls as correct labels come in; the pairwise figures are read from each round's
+    # own labelled pairs and move with the draw (0.998 -> 0.996 in one round here, with true
+    # F1 1.0 in every round), so they are held to a level, not to a direction.
+    assert all(later >= earlier - 1e-9 for earlier, later in itertools.pairwise(group_f1))
+    assert min(f1) >= 0.99
 
     result = flow.match("people", DataSource(str(data_file.with_name("out.parquet"))))
     quality = pairwise_quality(result.frame["match_id"], true_entities(febrl3))
