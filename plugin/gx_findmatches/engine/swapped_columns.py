@@ -46,9 +46,8 @@ def find_swapped_columns(columns: Sequence[PreparedColumn]) -> tuple[SwappedPair
     for 10 on a table without swaps), and corroborated by the exchanging records' other
     columns (:func:`_corroborated`); or, failing that, whose lone values look like the other
     column's (:func:`_lone_values_moved`), the records they meet there corroborating it the
-    same way. Each column joins
-    at most one pair (the one with the most exchanges or moves), so a comparison never has
-    to choose between two partners."""
+    same way. Each column joins at most one pair (exchanges first, then the one with the
+    most exchanges or moves), so a comparison never has to choose between two partners."""
     found: list[tuple[int, float, int, int]] = []  # exchanges rank first, then counts
     shared = _shared_codes(columns)
     for i, first in enumerate(columns):
@@ -65,8 +64,8 @@ def find_swapped_columns(columns: Sequence[PreparedColumn]) -> tuple[SwappedPair
                 continue
             if not _lone_values_moved(shared[i], shared[j]):
                 continue
-            moved = _moves(shared[i], shared[j])
-            if _corroborated(columns, i, j, moved, _moved_records(shared[i], shared[j], moved)):
+            left, right, moved = _moved_records(shared[i], shared[j])
+            if _corroborated(columns, i, j, moved, (left, right)):
                 found.append((0, moved, i, j))
     chosen: list[SwappedPair] = []
     used: set[int] = set()
@@ -153,19 +152,6 @@ def _exchanged_records(
     return pairs["pos_x"].to_numpy(), pairs["pos_y"].to_numpy()
 
 
-def _moves(here: np.ndarray, there: np.ndarray) -> float:
-    """How many record pairs have one record holding a value in one column with the other
-    column empty and another record holding the same value in the other column ("grundy"
-    as a first name with no surname, "grundy" as a surname), both ways. ``here`` and
-    ``there`` are the two columns as :func:`_shared_codes` (-1 = missing)."""
-    observed = 0.0
-    for a, b in ((here, there), (there, here)):
-        alone = (a >= 0) & (b < 0)
-        if alone.any():
-            observed += float(_matching_counts(a[alone], b[b >= 0])[1].sum())
-    return observed
-
-
 def _lone_values_moved(here: np.ndarray, there: np.ndarray) -> bool:
     """Whether the records holding one of the two columns alone hold a value that looks like
     the *other* column's far more often than records with both do. A value looks like the
@@ -177,17 +163,22 @@ def _lone_values_moved(here: np.ndarray, there: np.ndarray) -> bool:
     drowned the moved names, and the whole table showed fewer pair meetings than chance.
     Three binomial standard errors, and at least ``MIN_SWAPPED_PAIRS`` records more than
     chance, either way round."""
-    width = int(max(here.max(initial=-1), there.max(initial=-1))) + 1
-    for a, b in ((here, there), (there, here)):
-        alone, full = (a >= 0) & (b < 0), (a >= 0) & (b >= 0)
+    full = (here >= 0) & (there >= 0)
+    alone_here, alone_there = (here >= 0) & (there < 0), (there >= 0) & (here < 0)
+    # fewer lone records could never be MIN_SWAPPED_PAIRS more than chance
+    if max(int(alone_here.sum()), int(alone_there.sum())) < MIN_SWAPPED_PAIRS:
+        return False
+    width = int(max(here.max(), there.max())) + 1
+    count_here, count_there = (np.bincount(c[c >= 0], minlength=width) for c in (here, there))
+    for a, alone, own_count, other_count in (
+        (here, alone_here, count_here, count_there),
+        (there, alone_there, count_there, count_here),
+    ):
         lone = int(alone.sum())
-        if lone < MIN_SWAPPED_PAIRS:  # fewer could never be MIN_SWAPPED_PAIRS more than chance
+        if lone < MIN_SWAPPED_PAIRS:
             continue
-        counts_here = np.bincount(a[a >= 0], minlength=width)
-        counts_there = np.bincount(b[b >= 0], minlength=width)
-        there_count = counts_there[np.maximum(a, 0)]
-        own_rest = counts_here[np.maximum(a, 0)] - 1  # the record itself left out
-        elsewhere = there_count > own_rest
+        value = np.maximum(a, 0)
+        elsewhere = other_count[value] > own_count[value] - 1  # the record itself left out
         chance = (float(elsewhere[full].sum()) + 1.0) / (float(full.sum()) + 2.0)
         excess = float(elsewhere[alone].mean()) - chance
         error = np.sqrt(chance * (1.0 - chance) / lone)
@@ -196,17 +187,23 @@ def _lone_values_moved(here: np.ndarray, there: np.ndarray) -> bool:
     return False
 
 
-def _moved_records(
-    here: np.ndarray, there: np.ndarray, observed: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of record pairs whose value moved between the two columns (as
-    :func:`_moves` counts them; at most ``_SAMPLE_PAIRS``, lone records sampled first when
-    there are many more)."""
-    found: list[pd.DataFrame] = []
+def _moved_records(here: np.ndarray, there: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Positions of record pairs where one record holds a value in one column with the other
+    column empty and another record holds the same value in the other column ("grundy" as a
+    first name with no surname, "grundy" as a surname), both ways, and how many such pairs
+    there are in all. At most ``_SAMPLE_PAIRS`` positions: lone records are sampled first
+    when the pairs are many more. ``here`` and ``there`` are the two columns as
+    :func:`_shared_codes` (-1 = missing)."""
+    directions = [
+        (a, b, np.flatnonzero((a >= 0) & (b < 0))) for a, b in ((here, there), (there, here))
+    ]
+    observed = sum(
+        float(_matching_counts(a[alone], b[b >= 0])[1].sum()) for a, b, alone in directions
+    )
     rate = min(1.0, _SAMPLE_PAIRS / observed) if observed > 0 else 1.0
     rng = np.random.default_rng(0)
-    for a, b in ((here, there), (there, here)):
-        alone = np.flatnonzero((a >= 0) & (b < 0))
+    found: list[pd.DataFrame] = []
+    for a, b, alone in directions:
         if rate < 1.0:
             alone = alone[rng.random(len(alone)) < rate]
         holders = np.flatnonzero(b >= 0)
@@ -217,7 +214,7 @@ def _moved_records(
     pairs = pd.concat(found, ignore_index=True)
     if len(pairs) > _SAMPLE_PAIRS:
         pairs = pairs.sample(_SAMPLE_PAIRS, random_state=0)
-    return pairs["pos"].to_numpy(), pairs["other"].to_numpy()
+    return pairs["pos"].to_numpy(), pairs["other"].to_numpy(), observed
 
 
 def _agree_anywhere(
