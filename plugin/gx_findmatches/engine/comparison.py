@@ -25,6 +25,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler
 from recordlinkage.base import BaseCompareFeature
 
 from .columns import ANY_ALNUM, ColumnSpec, canonical_values, normalize_date, read_numbers
+from .date_similarity import date_similarity, day_numbers, swap_day_month
 from .model_codes import AGREE, RELATED, model_code_form, model_code_similarity
 from .parallel import ordered_map
 from .progress import track
@@ -108,7 +109,7 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     out = lookup[form_codes]
     alternate = alternate_forms = None
     if spec.kind in ("text", "date"):
-        twist = _sorted_words if spec.kind == "text" else _swap_day_month
+        twist = _sorted_words if spec.kind == "text" else swap_day_month
         alternate_forms = np.array([twist(f) for f in distinct], dtype=object)
         alternate = np.r_[alternate_forms, np.array([""], dtype=object)][form_codes]
     return PreparedColumn(spec, out, missing, alternate, form_codes, distinct, alternate_forms)
@@ -182,6 +183,10 @@ def _by_forms(
     which, distinct_pairs = pd.factorize(low * width + high)
     first, second = distinct_pairs // width, distinct_pairs % width
     alternates = column.alternate_forms
+    days = None
+    if column.spec.kind == "date":
+        form_days = day_numbers(column.forms)
+        days = (form_days[first], form_days[second])
     sims = _kind_similarity(
         column.spec.kind,
         column.forms[first],
@@ -189,6 +194,7 @@ def _by_forms(
         None if alternates is None else alternates[first],
         None if alternates is None else alternates[second],
         levels_only=levels_only,
+        days=days,
     )
     result[differ] = convert(sims)[which]
     return result
@@ -201,10 +207,12 @@ def _kind_similarity(
     a_alternate: np.ndarray | None = None,
     b_alternate: np.ndarray | None = None,
     levels_only: bool = False,
+    days: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Similarity per pair for a column kind. With ``levels_only`` the measures may stop
-    early below the lowest level threshold (rapidfuzz's ``score_cutoff``): such pairs come
-    back as 0 (or as cutoff + 1 edits), which lands in the same, last level."""
+    """Similarity per pair for a column kind (``days``: dates' day numbers, if known). With
+    ``levels_only`` the measures may stop early below the lowest level threshold
+    (rapidfuzz's ``score_cutoff``): such pairs come back as 0 (or as cutoff + 1 edits),
+    which lands in the same, last level."""
     # a hair under the threshold: rapidfuzz computes in float64, the levels cut float32 values
     cutoff = LEVEL_THRESHOLDS[kind][-1] - 1e-6 if levels_only else None
     if kind == "number":
@@ -238,19 +246,12 @@ def _kind_similarity(
             )
         return plain
     if kind == "date":
-        sim = _cpdist(a, b, DamerauLevenshtein.normalized_similarity, cutoff)
-        if b_alternate is None:
-            b_alternate = np.array([_swap_day_month(v) for v in b], dtype=object)
-        # A swapped day and month is one typing error, not two: score it as one edit.
-        return np.where((a == b_alternate) & (a != b), np.maximum(sim, 0.875), sim)
+        edits = _cpdist(a, b, DamerauLevenshtein.normalized_similarity, cutoff)
+        return date_similarity(a, b, b_alternate, edits, days)
     # code: digit strings, where one edit matters whatever the length: score by edit count.
     max_edits = None if cutoff is None else round((1.0 - cutoff) * 4)  # 2: more = last level
     edits = _cpdist(a, b, DamerauLevenshtein.distance, max_edits)
     return np.clip(1.0 - edits / 4.0, 0.0, 1.0)
-
-
-def _swap_day_month(date: str) -> str:
-    return date[:4] + date[6:8] + date[4:6] if len(date) == 8 else date
 
 
 def _cpdist(a: np.ndarray, b: np.ndarray, scorer: Any, cutoff: float | None = None) -> np.ndarray:
