@@ -71,7 +71,7 @@ def date_similarity(
     # A swapped day and month is one typing error, not two: score it as one edit.
     sim = np.where((a == b_swapped) & (a != b), np.maximum(sim, ONE_SLIP), sim)
     a_days, b_days = days if days is not None else (day_numbers(a), day_numbers(b))
-    with np.errstate(invalid="ignore"):
-        apart = np.abs(a_days - b_days)
-    sim = np.where(apart <= DAYS_APART_AS_ONE_SLIP, np.maximum(sim, ONE_SLIP), sim)
-    return np.where(apart <= DAYS_APART_AS_TWO_SLIPS, np.maximum(sim, TWO_SLIPS), sim)
+    apart = np.abs(a_days - b_days)  # NaN (never near) where either is not a date
+    near = np.where(apart <= DAYS_APART_AS_TWO_SLIPS, TWO_SLIPS, 0.0)
+    near[apart <= DAYS_APART_AS_ONE_SLIP] = ONE_SLIP
+    return np.maximum(sim, near)
