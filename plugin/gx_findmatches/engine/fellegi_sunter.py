@@ -181,22 +181,36 @@ def fit_fellegi_sunter(
     ]
     # Pass 1 without links; its posterior on the random pairs says which of them are
     # non-matches, among which column dependence and ``u`` are measured again for pass 2.
-    lift = agreement_lifts(random_levels)
+    first_lift = agreement_lifts(random_levels)
     first = _fit_passes(
-        sessions, u, sizes, (), lift, missing_share, total_pairs, fallback_levels, records
+        sessions, u, sizes, (), first_lift, missing_share, total_pairs, fallback_levels, records
     )
     posterior = first.predict_proba(random_levels)
     lift = agreement_lifts(random_levels, (posterior < SURE_NON_MATCH).astype("float64"))
     links = agreement_links(lift)
     unmatched = posterior < 0.5
     recount = len(unmatched) > 0 and (~unmatched).mean() >= MATCHES_AMONG_RANDOM_PAIRS
-    if not recount and not links:
+    if not recount and not links and not _sessions_change(first_lift, lift):
         return first
     if recount:
         u = level_frequencies(random_levels, sizes, unmatched.astype("float64"))
     return _fit_passes(
         sessions, u, sizes, links, lift, missing_share, total_pairs, fallback_levels, records
     )
+
+
+def _sessions_change(first_lift: np.ndarray, lift: np.ndarray) -> bool:
+    """Whether the lifts among the first model's non-matches free (or hold) a column in some
+    training session that the first lifts held (or freed).
+
+    The first lifts count every random pair, true matches among them. On a small table with
+    two identifying columns those matches agree on both and look like dependence: a payments
+    table (1,200 bookings of 600 payments; memo, date, amount) showed 23 random pairs agreeing
+    on memo and amount, lift 22, so the amount session held the memo back and the memo
+    session the amount. The only session left to learn their ``m`` was the one keyed on
+    the date, which holds no match, and the model matched nothing. Among the non-matches the
+    lift is 1, and the sessions are fit again with it (the table: F1 0.000 -> 0.85)."""
+    return bool(((first_lift >= MIN_LINK_LIFT) != (lift >= MIN_LINK_LIFT)).any())
 
 
 def _fit_passes(
