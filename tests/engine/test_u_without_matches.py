@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from gx_findmatches import FindMatches, pairwise_quality
+from payments_table import payments_booked_twice
 
 
 def _people(entities: int = 50, size: int = 8, seed: int = 0) -> pd.DataFrame:
@@ -59,34 +60,21 @@ def test_random_pairs_that_are_matches_do_not_inflate_u() -> None:
     assert u_exact_email < with_matches / 5
 
 
-def _payments_of_common_payers(count: int = 600, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
-    """Each payment booked twice, by the sender and by the receiver 1-6 days later (the
-    amount sometimes less a fee); payers are an initial and one of ten surnames, so memo,
-    date and amount each tell little alone, and amount and memo agree together only on
-    matches."""
-    rng = np.random.default_rng(seed)
+def _common_payer(rng: np.random.Generator) -> str:
+    """An initial and one of ten surnames: memo, date and amount each tell little alone, and
+    amount and memo agree together only on matches."""
     surnames = ["smith", "jones", "taylor", "brown", "wilson", "evans", "thomas", "roberts"]
     surnames += ["walker", "wright"]
-    words = ["payment", "bgc", "chq", "donation", "money", ""]
-    rows = []
-    for i in range(count):
-        payer = f"{chr(97 + rng.integers(26))} {surnames[rng.integers(len(surnames))]}"
-        sent = np.datetime64("2022-01-01") + rng.integers(0, 150)
-        amount = float(np.round(rng.lognormal(5, 1.2), 2))
-        received = amount if rng.random() < 0.6 else round(amount * rng.uniform(0.97, 0.995), 2)
-        for side, day, paid in (("s", sent, amount), ("r", sent + rng.integers(1, 7), received)):
-            memo = f"{payer} {words[rng.integers(len(words))]}".strip()
-            rows.append((f"{side}{i}", i, memo, str(day), paid))
-    frame = pd.DataFrame(rows, columns=["id", "payment", "memo", "booked_on", "amount"])
-    return frame.drop(columns="payment"), frame["payment"]
+    return f"{chr(97 + rng.integers(26))} {surnames[rng.integers(len(surnames))]}"
 
 
 def test_matches_among_random_pairs_do_not_hide_columns_from_training() -> None:
-    """Random pairs that are matches agree on memo and amount together; taken for dependence,
-    they held each column out of the other's training session, and nothing was matched
-    (0 of 600 payments). The sessions are fit again with the lifts among non-matches."""
-    frame, truth = _payments_of_common_payers()
+    """On a small table (300 payments), random pairs that are matches agree on memo and amount
+    together often enough to read as dependence among non-matches: each column was held out
+    of the other's training session, and recall was 0.183 (precision 0.714). The sessions are
+    fit again with the lifts among the first model's non-matches."""
+    frame, truth = payments_booked_twice(300, _common_payer)
     result = FindMatches(primary_key="id").fit(frame).match(frame)
     quality = pairwise_quality(result.frame["match_id"], truth)
-    assert quality.recall >= 0.65  # 0.738 measured
-    assert quality.precision >= 0.98  # 0.993 measured
+    assert quality.recall >= 0.7  # 0.773 measured
+    assert quality.precision >= 0.95  # 0.967 measured

@@ -212,7 +212,7 @@ def _kind_similarity(
     """Similarity per pair for a column kind (``days``: dates' day numbers, if known). With
     ``levels_only`` the measures may stop early below the lowest level threshold
     (rapidfuzz's ``score_cutoff``): such pairs come back as 0 (or as cutoff + 1 edits),
-    which lands in the same, last level."""
+    which lands in the same level (the last, or a date's days-apart level)."""
     # a hair under the threshold: rapidfuzz computes in float64, the levels cut float32 values
     cutoff = LEVEL_THRESHOLDS[kind][-1] - 1e-6 if levels_only else None
     if kind == "number":

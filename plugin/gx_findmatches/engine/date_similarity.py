@@ -38,10 +38,14 @@ def swap_day_month(date: str) -> str:
 
 
 def day_numbers(dates: np.ndarray) -> np.ndarray:
-    """Days since 1970-01-01 of each ``YYYYMMDD`` form (float, NaN where the form is not a
-    calendar-like date, e.g. a month above 12). Vectorised: no Python loop per value."""
+    """Days since 1970-01-01 of each ``YYYYMMDD`` form (float; NaN where the form is not
+    eight digits or its month or day is out of range, a month above 12 say). A day past the
+    month's end rolls over (``20220231`` is 3 March), as a slip that close should. Vectorised:
+    no Python loop per value."""
     text = np.asarray(dates, dtype=object).astype("U9")  # 9: longer forms stay recognisable
-    is_date = (np.strings.str_len(text) == 8) & np.strings.isdigit(text)
+    # np.char, not np.strings (numpy 2 only); isdecimal, not isdigit, which takes "❶" that
+    # int() refuses
+    is_date = (np.char.str_len(text) == 8) & np.char.isdecimal(text)
     days = np.full(len(text), np.nan)
     if not is_date.any():
         return days
@@ -64,7 +68,8 @@ def date_similarity(
     """Similarity of each pair of date forms: ``edits`` (the normalised Damerau-Levenshtein
     similarity of the forms), a swapped day and month as one edit, and days apart as above,
     whichever is highest. ``days`` are the two sides' :func:`day_numbers` where the caller
-    has them (read once per distinct form: reading 3 million forms takes over a second)."""
+    has them (read from the column's distinct forms, not per pair: reading 3 million forms
+    takes over a second)."""
     sim = edits
     if b_swapped is None:
         b_swapped = np.array([swap_day_month(v) for v in b], dtype=object)
