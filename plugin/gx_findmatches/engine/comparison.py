@@ -16,6 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler
 from recordlinkage.base import BaseCompareFeature
 
 from .columns import ANY_ALNUM, ColumnSpec, canonical_values, normalize_date, read_numbers
-from .date_similarity import date_similarity, day_numbers, swap_day_month
+from .date_similarity import ONE_SLIP, TWO_SLIPS, date_similarity, day_numbers, swap_day_month
 from .model_codes import AGREE, RELATED, model_code_form, model_code_similarity
 from .parallel import ordered_map
 from .progress import track
@@ -39,7 +40,7 @@ LEVEL_THRESHOLDS: dict[str, tuple[float, ...]] = {
     "name": (1.0, 0.92, 0.85, 0.70),
     "text": (1.0, 0.90, 0.75, 0.60),
     "code": (1.0, 0.75, 0.50),  # 0, 1 or 2 edits (similarity = 1 - edits / 4)
-    "date": (1.0, 0.875, 0.75),
+    "date": (1.0, ONE_SLIP, TWO_SLIPS),  # an edit or a week apart; two edits or a month
     "number": (1.0, 0.99, 0.95, 0.80),
     "categorical": (1.0,),
     "model_code": (AGREE, RELATED),  # the longest codes agree; a code is shared or extended
@@ -67,6 +68,11 @@ class PreparedColumn:
     codes: np.ndarray | None = None
     forms: np.ndarray | None = None
     alternate_forms: np.ndarray | None = None
+
+    @cached_property
+    def form_days(self) -> np.ndarray:
+        """Day numbers of a date column's distinct forms, read once for every comparison."""
+        return day_numbers(np.asarray(self.forms))
 
 
 def normalize_text(value: object) -> str:
@@ -183,10 +189,8 @@ def _by_forms(
     which, distinct_pairs = pd.factorize(low * width + high)
     first, second = distinct_pairs // width, distinct_pairs % width
     alternates = column.alternate_forms
-    days = None
-    if column.spec.kind == "date":
-        form_days = day_numbers(column.forms)
-        days = (form_days[first], form_days[second])
+    dates = column.spec.kind == "date"
+    days = (column.form_days[first], column.form_days[second]) if dates else None
     sims = _kind_similarity(
         column.spec.kind,
         column.forms[first],
@@ -209,10 +213,9 @@ def _kind_similarity(
     levels_only: bool = False,
     days: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Similarity per pair for a column kind (``days``: dates' day numbers, if known). With
-    ``levels_only`` the measures may stop early below the lowest level threshold
-    (rapidfuzz's ``score_cutoff``): such pairs come back as 0 (or as cutoff + 1 edits),
-    which lands in the same level (the last, or a date's days-apart level)."""
+    """Similarity per pair for a kind (``days``: dates' day numbers, if known). ``levels_only``
+    may stop early below the lowest level (rapidfuzz's ``score_cutoff``): such pairs come back
+    as 0 (or cutoff + 1 edits), which lands in the same level as the full measure would."""
     # a hair under the threshold: rapidfuzz computes in float64, the levels cut float32 values
     cutoff = LEVEL_THRESHOLDS[kind][-1] - 1e-6 if levels_only else None
     if kind == "number":
@@ -330,12 +333,9 @@ def compare_levels(
     right: np.ndarray,
     chunk_pairs: int = LEVEL_CHUNK_PAIRS,
 ) -> np.ndarray:
-    """Levels of every pair on every column, ``(pairs, columns)`` int8: what the models need.
-
-    Works through ``chunk_pairs`` pairs at a time, so the temporaries (codes, masks, form
-    pairs) stay bounded however many candidate pairs there are; the result is one byte per
-    pair and column.
-    """
+    """Levels of every pair on every column, ``(pairs, columns)`` int8: what the models need;
+    ``chunk_pairs`` pairs at a time, so the temporaries (codes, masks, form pairs) stay
+    bounded however many candidate pairs there are."""
     levels = np.empty((len(left), len(columns)), dtype="int8")
     step = max(1, chunk_pairs)
     work = [(start, index) for start in range(0, len(left), step) for index in range(len(columns))]
