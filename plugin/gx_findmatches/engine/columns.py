@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import ColumnError
 from .model_codes import SUFFIX as MODEL_CODE_SUFFIX
 from .model_codes import carries_codes
+from .written_forms import clock_seconds, is_clock, named_month_date
 
 ColumnKind = Literal["name", "text", "code", "categorical", "number", "date", "model_code"]
 COLUMN_KINDS: tuple[str, ...] = get_args(ColumnKind)
@@ -217,13 +218,13 @@ def infer_kind(
     # placeholders ("-", "?") hold no letter or digit: missing, as preparation reads them
     text = text[text.str.contains(ANY_ALNUM)]
     if _date_share(text) >= _DATE_SHARE:
-        return "date", "strings that parse as dates (YYYYMMDD or YYYY-MM-DD)"
+        return "date", "strings that parse as dates (YYYYMMDD, YYYY-MM-DD, or a month name)"
     if distinct <= few:
         return "categorical", f"{distinct} distinct values in {n} records"
     if _digit_share(text) >= _DIGIT_SHARE:
         return "code", "digit strings (postcodes, phone or id numbers)"
     if _number_share(text) >= _NUMBER_SHARE:
-        return "number", "strings that read as numbers with fractions (or as amounts)"
+        return "number", "strings that read as numbers with fractions (amounts, durations)"
     if _code_share(text) >= _DIGIT_SHARE:
         return "code", "formatted digit strings (phone numbers, ids with separators)"
     tokens = text.str.count(r"\S+").mean()
@@ -284,7 +285,8 @@ def read_numbers(values: pd.Series) -> np.ndarray:
     """The values as numbers (NaN where a value is not one), amounts with a currency sign or
     thousands separators included: a price column read as "$86.54" and "$1,149.99" is
     compared by relative difference, not as a name (measured on the public Abt-Buy product
-    table, whose prices were compared by Jaro-Winkler)."""
+    table, whose prices were compared by Jaro-Winkler). Durations in clock notation read as
+    seconds (``written_forms``)."""
     numbers = pd.Series(pd.to_numeric(values, errors="coerce")).to_numpy(
         dtype="float64",
         na_value=np.nan,
@@ -298,6 +300,8 @@ def read_numbers(values: pd.Series) -> np.ndarray:
         amount = text.str.fullmatch(_AMOUNT).to_numpy(dtype=bool)
         cleaned = text[amount].str.replace(r"[\s$€£¥,%]", "", regex=True)
         numbers[unread[amount]] = pd.to_numeric(cleaned, errors="coerce")
+        clock = np.array([is_clock(v) for v in text], dtype=bool)
+        numbers[unread[clock]] = [clock_seconds(v) for v in text[clock]]
     return numbers
 
 
@@ -319,6 +323,8 @@ def normalize_date(value: object) -> str | None:
 
     Month and day only need to be in 1-12 / 1-31: corrupted dates (a swapped day and month)
     must stay comparable, since that corruption is exactly what matching has to see through.
+    Dates written with a month name (``April 18 , 2011``, ``18-Apr-11``) read the same as
+    their ISO form (``written_forms``).
     """
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y%m%d")
@@ -329,4 +335,8 @@ def normalize_date(value: object) -> str | None:
             year, month, day = (int(part) for part in found.groups())
             if 1 <= month <= 31 and 1 <= day <= 31 and (month <= 12 or day <= 12):
                 return f"{year:04d}{month:02d}{day:02d}"
+    named = named_month_date(text) if any(c.isalpha() for c in text) else None
+    if named is not None:
+        year, month, day = named
+        return f"{year:04d}{month:02d}{day:02d}"
     return None
