@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from gx_findmatches import FindMatches
-from gx_findmatches.engine.columns import infer_kind, normalize_date, read_numbers
+from gx_findmatches.engine.columns import ColumnSpec, infer_kind, normalize_date, read_numbers
+from gx_findmatches.engine.comparison import prepare_column
 from gx_findmatches.engine.written_forms import named_month_date
 
 
@@ -28,8 +29,10 @@ from gx_findmatches.engine.written_forms import named_month_date
         ("18-Apr-11", "20110418"),
         ("9-Sep-14", "20140909"),
         ("1st May 1970", "19700501"),
-        ("31-Dec-69", "19691231"),  # two-digit years as Python's %y: 69 is 1969
-        ("1-Jan-68", "20680101"),
+        ("Apr-18-11", "20110418"),
+        ("18.apr.2011", "20110418"),
+        ("Apr 18, 2011 10:30 pm", "20110418"),  # a time after the date is ignored, as in ISO
+        ("29-Feb-23", "20230229"),  # impossible days stay comparable, as in ISO
     ],
 )
 def test_month_name_dates_read_as_their_iso_form(written: str, iso: str) -> None:
@@ -37,11 +40,32 @@ def test_month_name_dates_read_as_their_iso_form(written: str, iso: str) -> None
 
 
 @pytest.mark.parametrize(
-    "text", ["12 Angry Men", "May", "May 2011", "Smarch 13, 2011", "April 32, 2011", "3 Main St"]
+    "text",
+    [
+        "12 Angry Men",
+        "May",
+        "May 5",
+        "May 2011",
+        "Smarch 13, 2011",
+        "April 32, 2011",
+        "Dec 2 Street",
+        "May 1-15",  # ranges: the end is no year
+        "March 10 - 12",
+        "may 1" + " " * 5_000 + "x",
+    ],
 )
 def test_text_that_only_looks_like_a_date_is_not_one(text: str) -> None:
     assert normalize_date(text) is None
     assert named_month_date(text) is None
+
+
+def test_two_digit_years_take_the_latest_century_not_in_the_future() -> None:
+    this_year = datetime.date.today().year
+    next_year = (this_year + 1) % 100
+    assert normalize_date(f"1 Jan {next_year:02d}") == f"{this_year + 1 - 100}0101"
+    assert normalize_date(f"1 Jan {this_year % 100:02d}") == f"{this_year}0101"
+    assert normalize_date("18 Jan 51") == "19510118"  # a date of birth, not 2051
+    assert normalize_date("9-Sep-14") == "20140909"
 
 
 def test_a_column_of_written_dates_is_a_date_column() -> None:
@@ -51,10 +75,12 @@ def test_a_column_of_written_dates_is_a_date_column() -> None:
 
 
 def test_durations_in_clock_notation_are_seconds() -> None:
-    values = pd.Series(["3:51", "1:02:33", " 0:07 ", "3:5", "3:75", "ab:12"])
+    values = pd.Series(["3:51", "1:02:33", " 0:07 ", "3:5", "3:75", "ab:12", "1:75:00", "3:1"])
     seconds = read_numbers(values)
     assert seconds[:3].tolist() == [231.0, 3753.0, 7.0]
-    assert np.isnan(seconds[3:]).all()  # one-digit seconds, 75 seconds, letters
+    assert np.isnan(seconds[3:]).all()  # one-digit seconds, 75 seconds or minutes, letters
+    prepared = prepare_column(ColumnSpec("length", "number", "test"), values.head(3))
+    assert prepared.values.astype(float).tolist() == [231.0, 3753.0, 7.0]
     lengths = pd.Series([f"{m}:{s:02d}" for m in range(2, 8) for s in range(0, 60, 7)])
     assert infer_kind(lengths)[0] == "number"
 
@@ -81,6 +107,9 @@ def test_dates_of_birth_written_out_give_the_same_groups(febrl3: pd.DataFrame, f
     written = febrl3.copy()
     written["date_of_birth"] = written["date_of_birth"].map(lambda v: _written_out(v, form))
     assert written["date_of_birth"].str.contains("[a-z]", case=False).mean() > 0.9
+    if "%Y" in form:  # four-digit years: every date reads exactly as its ISO copy
+        read = written["date_of_birth"].map(normalize_date, na_action="ignore")
+        assert read.equals(as_iso["date_of_birth"].map(normalize_date, na_action="ignore"))
     iso_kinds, iso_groups = _groups(as_iso)
     written_kinds, written_groups = _groups(written)
     assert written_kinds["date_of_birth"] == iso_kinds["date_of_birth"] == "date"

@@ -19,7 +19,7 @@ import pandas as pd
 from ..errors import ColumnError
 from .model_codes import SUFFIX as MODEL_CODE_SUFFIX
 from .model_codes import carries_codes
-from .written_forms import clock_seconds, is_clock, named_month_date
+from .written_forms import clock_mask, clock_seconds, named_month_date
 
 ColumnKind = Literal["name", "text", "code", "categorical", "number", "date", "model_code"]
 COLUMN_KINDS: tuple[str, ...] = get_args(ColumnKind)
@@ -300,8 +300,9 @@ def read_numbers(values: pd.Series) -> np.ndarray:
         amount = text.str.fullmatch(_AMOUNT).to_numpy(dtype=bool)
         cleaned = text[amount].str.replace(r"[\s$€£¥,%]", "", regex=True)
         numbers[unread[amount]] = pd.to_numeric(cleaned, errors="coerce")
-        clock = np.array([is_clock(v) for v in text], dtype=bool)
-        numbers[unread[clock]] = [clock_seconds(v) for v in text[clock]]
+        rest = text[~amount]
+        clock = np.array(clock_mask(rest.tolist()), dtype=bool)
+        numbers[unread[~amount][clock]] = [clock_seconds(v) for v in rest[clock]]
     return numbers
 
 
@@ -335,7 +336,7 @@ def normalize_date(value: object) -> str | None:
             year, month, day = (int(part) for part in found.groups())
             if 1 <= month <= 31 and 1 <= day <= 31 and (month <= 12 or day <= 12):
                 return f"{year:04d}{month:02d}{day:02d}"
-    named = named_month_date(text) if any(c.isalpha() for c in text) else None
+    named = named_month_date(text)
     if named is not None:
         year, month, day = named
         return f"{year:04d}{month:02d}{day:02d}"
