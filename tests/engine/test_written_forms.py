@@ -114,3 +114,19 @@ def test_dates_of_birth_written_out_give_the_same_groups(febrl3: pd.DataFrame, f
     written_kinds, written_groups = _groups(written)
     assert written_kinds["date_of_birth"] == iso_kinds["date_of_birth"] == "date"
     assert written_groups.equals(iso_groups)
+
+
+def test_web_addresses_are_one_site_however_written() -> None:
+    sites = pd.Series(
+        [
+            "https://www.Example.com/",
+            "http://example.com",
+            "example.com",
+            "www.example.com/menu/",
+            "Robert.Smith@Example.com",  # an email never changes
+            "www",  # nor a word
+        ]
+    )
+    prepared = prepare_column(ColumnSpec("site", "name", "test"), sites)
+    assert prepared.values[:3].tolist() == ["example.com"] * 3
+    assert prepared.values[3:].tolist() == ["example.com/menu", "robert.smith@example.com", "www"]

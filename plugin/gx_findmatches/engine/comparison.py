@@ -6,9 +6,8 @@ missing) and a ladder of thresholds that cuts it into discrete *agreement levels
 similarities feed explanations. Missing is its own level on purpose: a missing value is not a
 disagreement, and the model gives it no weight either way.
 
-The measures are rapidfuzz's compiled, multi-threaded ``process.cpdist`` over whole arrays of
-pairs; no Python-level loop runs per pair. ``RapidfuzzFeature`` exposes the same measures as a
-``recordlinkage`` compare feature, so recordlinkage users can add them to ``Compare`` objects.
+The measures are rapidfuzz's compiled ``process.cpdist`` over whole arrays of pairs (no Python
+loop per pair); ``RapidfuzzFeature`` offers the same measures to ``recordlinkage``'s ``Compare``.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from .date_similarity import ONE_SLIP, TWO_SLIPS, date_similarity, day_numbers, 
 from .model_codes import AGREE, RELATED, model_code_form, model_code_similarity
 from .parallel import ordered_map
 from .progress import track
+from .written_forms import web_address_form
 
 MISSING_LEVEL = -1
 LEVEL_CHUNK_PAIRS = 2_000_000  # pairs compared at a time: bounds the temporaries (cache-sized)
@@ -81,7 +81,7 @@ def normalize_text(value: object) -> str:
     if not text.isascii():  # only non-ASCII text has accents to strip (the slow part)
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.lower().split())
+    return web_address_form(" ".join(text.lower().split()))  # https://www.x.com/ -> x.com
 
 
 def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:

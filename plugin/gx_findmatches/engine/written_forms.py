@@ -1,4 +1,4 @@
-"""Values people write in words and clock notation: dates with month names, durations.
+"""Values people write in several forms: dates with month names, durations, web addresses.
 
 A column's kind decides how it is compared, so a value written another way must not change
 it. ``2011-04-18``, ``April 18 , 2011`` and ``18-Apr-11`` are one date; ``3:51`` is a length
@@ -17,7 +17,9 @@ century that keeps the date out of the future (in 2026, ``18 Jan 51`` is 1951 an
 ``9-Sep-14`` 2014), so written dates of birth agree with their ISO copies. A time after the
 date is ignored, as the ISO reading ignores it. Clock notation is ``m:ss`` or ``h:mm:ss``;
 a time of day (``10:30``) reads as seconds past midnight, so two times compare by how far
-apart they are.
+apart they are. A web address loses its scheme, a leading ``www.`` and a trailing slash
+(``https://www.example.com/`` and ``example.com`` are one site), as a phone number loses
+its separators.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ _MONTH_FIRST = re.compile(r"([a-z]+)\.?(?P<sep>[\s\-/])\s*" + _DAY + _YEAR + _TI
 _DAY_FIRST = re.compile(_DAY + r"(?P<sep>[\s\-/.])\s*([a-z]+)\.?" + _YEAR + _TIME)
 _LONGEST_DATE = 40  # characters: longer text is no date, and is never searched
 _CLOCK = re.compile(r"\s*(?:\d{1,3}:[0-5]\d|\d{1,3}):[0-5]\d\s*")  # m:ss or h:mm:ss
+_WEB_PREFIX = re.compile(r"^(?:https?://)?(?:www\d?\.)?")
 
 
 def named_month_date(text: str) -> tuple[int, int, int] | None:
@@ -101,3 +104,13 @@ def clock_seconds(text: str) -> float:
     for part in text.strip().split(":"):
         seconds = seconds * 60 + int(part)
     return float(seconds)
+
+
+def web_address_form(text: str) -> str:
+    """A lower-case web address without its scheme, ``www.`` and trailing slash; any other
+    text as it is. Only text of one word that starts with a scheme or ``www.`` counts as an
+    address, so a name or an email never changes."""
+    if " " in text or not text.startswith(("http://", "https://", "www")):
+        return text
+    stripped = _WEB_PREFIX.sub("", text).rstrip("/")
+    return stripped or text
