@@ -32,6 +32,7 @@ from .identical import collapse_identical
 from .labels import LabeledPairs
 from .log_odds import sigmoid
 from .prepared import PreparedTable, prepare_table
+from .prior_width import choose_prior_width
 from .results import MatchResult, MatchSummary
 from .settings import MatchSettings
 from .supervised import LevelWeightClassifier, f1_balanced_shift, fit_supervised
@@ -170,13 +171,15 @@ class Matcher:
         intercept is moved so that 0.5 lies near the cut of best expected F1 over them (see
         :func:`.supervised.f1_balanced_shift`)."""
         model = self.fellegi_sunter
+        levels = table.levels(labelled.left, labelled.right)
+        start = [weights[:-1] for weights in model.weight_tables()]
+        offset = self.adjustment(table, labelled.left, labelled.right)
+        fitting = (levels, labelled.is_match)
+        width = choose_prior_width(
+            *fitting, labelled.labeling_set, start, model.intercept, model.links, offset
+        )
         classifier = fit_supervised(
-            table.levels(labelled.left, labelled.right),
-            labelled.is_match,
-            [weights[:-1] for weights in model.weight_tables()],
-            model.intercept,
-            model.links,
-            offset=self.adjustment(table, labelled.left, labelled.right),
+            *fitting, start, model.intercept, model.links, offset, prior_scale=width
         )
         if memo is None:
             return classifier
