@@ -174,12 +174,17 @@ class Matcher:
         levels = table.levels(labelled.left, labelled.right)
         start = [weights[:-1] for weights in model.weight_tables()]
         offset = self.adjustment(table, labelled.left, labelled.right)
-        fitting = (levels, labelled.is_match)
         width = choose_prior_width(
-            *fitting, labelled.labeling_set, start, model.intercept, model.links, offset
+            levels,
+            labelled.is_match,
+            labelled.labeling_set,
+            start,
+            model.intercept,
+            model.links,
+            offset=offset,
         )
         classifier = fit_supervised(
-            *fitting, start, model.intercept, model.links, offset, prior_scale=width
+            levels, labelled.is_match, start, model.intercept, model.links, offset, width
         )
         if memo is None:
             return classifier
