@@ -50,3 +50,9 @@ def logit(p: np.ndarray, clip: float = 1e-12) -> np.ndarray:
     probability of exactly 0 or 1 would be infinite)."""
     clipped = np.clip(p, clip, 1 - clip)
     return np.log(clipped / (1 - clipped))
+
+
+def log_loss(log_odds: np.ndarray, is_match: np.ndarray) -> np.ndarray:
+    """Each pair's negative log-likelihood of its label under match log-odds ``log_odds``,
+    stable for any log-odds: what the supervised fit minimises and its width is judged by."""
+    return np.logaddexp(0.0, log_odds) - is_match * log_odds

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .dependence import Link
+from .log_odds import log_loss
 from .supervised import PRIOR_SCALE, can_fit_supervised, fit_supervised
 
 #: Prior widths (log-odds) the labels choose among, narrowest first; the first is the default.
@@ -61,11 +62,12 @@ def choose_prior_width(
     often (a pair labelled alike in two sets may sit in both parts of a split, which favours
     wider widths a little).
     """
-    sets = np.unique(labeling_set.astype(str))
+    set_names = labeling_set.astype(str)
+    sets = np.unique(set_names)
     if len(sets) < 2 or not can_fit_supervised(is_match) or len(is_match) > _MAX_SEARCH_PAIRS:
         return PRIOR_WIDTHS[0]
     fold_of_set = {name: k % _FOLDS for k, name in enumerate(sets)}
-    fold = np.array([fold_of_set[name] for name in labeling_set.astype(str)])
+    fold = np.array([fold_of_set[name] for name in set_names])
     fixed = np.zeros(len(is_match)) if offset is None else np.asarray(offset, dtype="float64")
     trainable = [k for k in np.unique(fold) if can_fit_supervised(is_match[fold != k])]
     if len(trainable) < 2:
@@ -84,7 +86,7 @@ def choose_prior_width(
                 prior_scale=width,
             )
             z = model.match_log_odds(levels[test]) + fixed[test]
-            losses[w, f] = float((np.logaddexp(0.0, z) - is_match[test] * z).sum())
+            losses[w, f] = float(log_loss(z, is_match[test]).sum())
     totals = losses.sum(axis=1)
     best = int(np.argmin(totals))
     standard_error = float(np.std(losses[best], ddof=1) * np.sqrt(len(trainable)))

@@ -52,7 +52,7 @@ from scipy.optimize import minimize
 
 from .comparison import MISSING_LEVEL
 from .dependence import Link, links_from_json
-from .log_odds import gather_weights, logit, sigmoid, summed_log_odds
+from .log_odds import gather_weights, log_loss, logit, sigmoid, summed_log_odds
 
 PRIOR_SCALE = 1.0  # log-odds: the narrowest prior width (how far labels move a weight unresisted)
 
@@ -157,7 +157,7 @@ def fit_supervised(
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         z = design @ theta + fixed
-        log_likelihood = np.logaddexp(0.0, z) - y * z
+        log_likelihood = log_loss(z, y)
         difference = theta - prior
         value = float(log_likelihood.sum() + 0.5 * precision * (difference**2).sum())
         gradient = design.T @ (sigmoid(z) - y) + precision * difference
