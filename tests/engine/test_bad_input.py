@@ -84,6 +84,25 @@ def test_null_primary_key(small: pd.DataFrame) -> None:
         FindMatches(primary_key=KEY).fit(frame)
 
 
+def test_keys_of_two_types_are_ordered_by_their_text(small: pd.DataFrame) -> None:
+    """A union of two sources read with pandas: text ids and numbers in one key column.
+    Numbers and text cannot be sorted together; the run orders them by their text and every
+    record keeps its key, of its own type."""
+    frame = small.copy()
+    frame[KEY] = [n if n % 2 else f"b-{n}" for n in range(len(frame))]
+    result = FindMatches(primary_key=KEY).fit(frame).match(frame)
+    assert sorted(map(repr, result.frame[KEY])) == sorted(map(repr, frame[KEY]))
+
+
+def test_keys_of_two_types_that_read_alike_are_refused(small: pd.DataFrame) -> None:
+    frame = small.copy()
+    frame[KEY] = list(range(len(frame)))
+    frame[KEY] = frame[KEY].astype(object)
+    frame.loc[7, KEY] = "3"  # 3 and "3" are different values but one key as text
+    with _raises(PrimaryKeyError, "mixes value types", "'3'", "one type"):
+        FindMatches(primary_key=KEY).fit(frame)
+
+
 def test_unknown_column_in_columns(small: pd.DataFrame) -> None:
     with _raises(ColumnError, "unknown column", "'middle_name'"):
         FindMatches(primary_key=KEY, columns=["surname", "middle_name"]).fit(small)
@@ -163,6 +182,20 @@ def test_label_table_without_required_column(small: pd.DataFrame, dropped: str) 
     labels = _labels(small, [("s1", "A", 0), ("s1", "B", 1)]).drop(columns=dropped)
     with _raises(LabelError, "lacks column", repr(dropped)):
         FindMatches(primary_key=KEY).fit(small, labels)
+
+
+@pytest.mark.parametrize("clashing", ["label", "labeling_set_id"])
+def test_a_data_column_named_like_a_label_file_column(small: pd.DataFrame, clashing: str) -> None:
+    """A data column ``label`` would stand twice in a Glue label file: refused when labels are
+    written or read, with the rename to make; matching without labels is unaffected."""
+    frame = small.rename(columns={"suburb": clashing})
+    fm = FindMatches(primary_key=KEY).fit(frame)
+    assert len(fm.match(frame).frame) == len(frame)
+    with _raises(ColumnError, repr(clashing), "rename"):
+        fm.labeling_sets(frame, n_sets=1, set_size=4)
+    labels = _labels(small, [("s1", "A", 0), ("s1", "B", 1)])
+    with _raises(ColumnError, repr(clashing), "rename"):
+        FindMatches(primary_key=KEY).fit(frame, labels)
 
 
 def test_label_key_not_in_data(small: pd.DataFrame) -> None:

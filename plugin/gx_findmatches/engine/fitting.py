@@ -22,7 +22,7 @@ from .derived_columns import derived_reason, find_derived_columns
 from .fellegi_sunter import fit_fellegi_sunter
 from .fit_memo import FitMemo
 from .identical import collapse_identical
-from .labels import LabeledPairs, label_notes, label_pairs
+from .labels import LabeledPairs, label_notes, label_pairs, refuse_label_column_clash
 from .matcher import Matcher, labels_by_key
 from .prepared import PreparedTable, prepare_table
 from .settings import MatchSettings
@@ -51,6 +51,8 @@ def fit_matcher(
     levels), which a ``match`` on the same table reuses.
     """
     timer = Timer()
+    if labels is not None and isinstance(X, pd.DataFrame):  # other inputs: check_table says
+        refuse_label_column_clash(X.columns)
     unsupervised, memo = _fit_unsupervised(X, settings, timer)
     with timer("supervised model"):
         labelled = (

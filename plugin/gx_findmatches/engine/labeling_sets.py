@@ -25,7 +25,12 @@ import pandas as pd
 from ..errors import ParameterError
 from .blocking import pairs_within_groups
 from .clustering import Constraints, cluster
-from .labels import LABEL_COLUMN, RECOMMENDED_MAX_SET_SIZE, SET_COLUMN
+from .labels import (
+    LABEL_COLUMN,
+    RECOMMENDED_MAX_SET_SIZE,
+    SET_COLUMN,
+    refuse_label_column_clash,
+)
 from .log_odds import logit
 from .matcher import Matcher
 from .prepared import PreparedTable
@@ -69,6 +74,7 @@ def generate_labeling_sets(
         )
     if n_sets < 1:
         raise ParameterError(f"n_sets must be at least 1, got {n_sets}")
+    refuse_label_column_clash(X.columns)
     table = fitted.prepare(X)
     excluded = set(map(str, exclude_keys))
     available = ~table.keys.astype(str).isin(excluded).to_numpy()

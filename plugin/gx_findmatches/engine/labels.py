@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..errors import LabelError
+from ..errors import ColumnError, LabelError
 from .columns import canonical_values, normalize_date
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,25 @@ class LabeledPairs:
         """No labels at all."""
         empty = np.empty(0, dtype="int64")
         return cls(empty, empty, np.empty(0, dtype=bool), np.empty(0, dtype=object))
+
+
+def refuse_label_column_clash(columns: Iterable[object]) -> None:
+    """Refuse a table with a column named like a label file's own columns.
+
+    A Glue label file is ``labeling_set_id``, ``label``, then the data's columns: a data
+    column called ``label`` (a place name, say) would stand twice in the file, the labeller
+    would not see its values, and the labels could not be read back.
+
+    Raises:
+        ColumnError: naming the column and the fix.
+    """
+    clashes = [str(c) for c in columns if str(c) in (SET_COLUMN, LABEL_COLUMN)]
+    if clashes:
+        raise ColumnError(
+            f"the table has column(s) {clashes}, which Glue label files use for the labeling "
+            f"set and the label; rename them (e.g. {clashes[0]!r} to '{clashes[0]}_value') "
+            f"before writing labeling sets or fitting with labels"
+        )
 
 
 def label_pairs(

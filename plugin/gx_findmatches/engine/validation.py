@@ -66,7 +66,27 @@ def check_table(frame: object, primary_key: str, partition_by: str | None) -> np
             f"the table already has output column(s) {clashes}; drop or rename "
             f"them (they look like the result of an earlier run)"
         )
-    return keys.reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
+    return _key_order(keys.reset_index(drop=True), primary_key)
+
+
+def _key_order(keys: pd.Series, primary_key: str) -> np.ndarray:
+    """Row positions in key order. Keys of several types (text ids from one source, numbers
+    from another, as a union of two tables read with pandas gives) cannot be compared with
+    each other, so they are ordered by their text, which the engine uses to name records
+    anyway; two keys that read the same as text (``1`` and ``"1"``) would be one record."""
+    try:
+        return keys.sort_values(kind="stable").index.to_numpy()
+    except TypeError:
+        text = keys.astype(str)
+    same = keys[text.duplicated(keep=False).to_numpy()]
+    if len(same):
+        types = sorted({type(v).__name__ for v in keys})
+        raise PrimaryKeyError(
+            f"primary key {primary_key!r} mixes value types ({', '.join(types)}) and "
+            f"{len(same)} keys read the same as text, e.g. {same.head(4).tolist()}; give the "
+            f"key one type and unique values (e.g. prefix each source's keys)"
+        )
+    return text.sort_values(kind="stable").index.to_numpy()
 
 
 def check_trained_columns(
