@@ -75,3 +75,16 @@ def test_identical_copies_keep_every_row_and_share_one_id(copies: int) -> None:
     assert len(matched) == len(table)
     ids = matched.loc[matched[KEY].isin([*extra[KEY], base.iloc[7][KEY]]), "match_id"]
     assert ids.nunique() == 1
+
+
+def test_copies_that_hold_only_a_common_value_are_not_one_group() -> None:
+    """Identical on what they hold, but all they hold is a state: 50 people known only by
+    their state were folded into a few groups at confidence 1.0 (copies were folded before
+    the model was asked); copies without gaps still fold (the tests above)."""
+    people = _people(400, seed=3)
+    sparse = people.index[:50]
+    compared = [c for c in people.columns if c not in (KEY, "state")]
+    people.loc[sparse, compared] = None
+    assert people.loc[sparse, "state"].nunique() < 10  # many copies of each state
+    out = FindMatches(primary_key=KEY).fit_transform(people)
+    assert out.loc[sparse, "match_id"].value_counts().max() == 1

@@ -54,3 +54,38 @@ def test_labels_keeping_two_copies_apart_keep_every_record_in_both(spark: Any) -
     expected = fm.match(frame)
     assert expected.frame.set_index("id").loc[first["id"], "match_id"].nunique() == 2
     assert_same_as_pandas(SparkFindMatches(fm).match(spark.createDataFrame(frame)), expected, "id")
+
+
+def _people_some_known_only_by_city() -> pd.DataFrame:
+    """400 people, 50 of whom hold only a city: copies on what they hold, not one person."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "id": [f"p{i:03d}" for i in range(400)],
+            "name": [
+                f"{a} {b}"
+                for a, b in zip(
+                    rng.choice(["ann", "bob", "cy", "di", "ed", "flo"], 400),
+                    rng.choice(["smith", "jones", "brown", "li", "khan", "roy", "kim"], 400),
+                    strict=True,
+                )
+            ],
+            "city": rng.choice(["leeds", "york", "bath", "hull"], 400),
+            "phone": [f"0{rng.integers(10**8, 10**9)}" for _ in range(400)],
+        }
+    )
+    frame.loc[:49, ["name", "phone"]] = None
+    return frame
+
+
+def test_copies_with_gaps_stay_apart_as_in_pandas(spark: Any) -> None:
+    """Records that agree only on a common city are not folded into one group at full
+    confidence, in Spark as in pandas."""
+    from gx_findmatches.spark import SparkFindMatches
+
+    frame = _people_some_known_only_by_city()
+    fm = FindMatches(primary_key="id").fit(frame)
+    expected = fm.match(frame)
+    sparse = expected.frame.set_index("id").loc[frame["id"].head(50)]
+    assert sparse["match_id"].value_counts().max() == 1
+    assert_same_as_pandas(SparkFindMatches(fm).match(spark.createDataFrame(frame)), expected, "id")

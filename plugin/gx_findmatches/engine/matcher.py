@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +29,7 @@ from .clustering import Clusters, Constraints, cluster
 from .columns import ColumnPlan, read_columns
 from .fellegi_sunter import FellegiSunterModel
 from .fit_memo import FitMemo
-from .identical import collapse_identical
+from .identical import collapse_identical, keep_matching_copies
 from .labels import LabeledPairs
 from .log_odds import sigmoid
 from .prepared import PreparedTable, prepare_table
@@ -139,6 +140,21 @@ class Matcher:
         return self.probability_of_levels(
             table.levels(left, right), self.adjustment(table, left, right)
         )
+
+    def _copies_match(self, table: PreparedTable) -> Callable[[np.ndarray], np.ndarray]:
+        """Whether two copies of each given record are one entity: always when no compared
+        column is missing (they are the same on everything), else when the model scores the
+        two at or above the threshold (see :func:`.identical.keep_matching_copies`)."""
+
+        def copies_match(rows: np.ndarray) -> np.ndarray:
+            gaps = np.zeros(len(rows), dtype=bool)
+            for column in table.columns:
+                gaps |= column.missing[rows]
+            if not gaps.any():
+                return np.ones(len(rows), dtype=bool)
+            return ~gaps | (self.pair_probabilities(table, rows, rows) >= self.threshold)
+
+        return copies_match
 
     def adjustment(self, table: PreparedTable, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Each pair's term-frequency adjustment of the log-odds (see :mod:`.term_frequency`)."""
@@ -259,7 +275,10 @@ class Matcher:
         constraints = self.constraints(table)
         collapsed = None
         if new is None:  # incremental runs keep every record: existing groups are fixed
-            collapsed = reused.collapsed if reused is not None else collapse_identical(table)
+            found = reused.collapsed if reused is not None else collapse_identical(table)
+            collapsed = keep_matching_copies(found, table, self._copies_match(table))
+            if collapsed is not found:  # fit's pairs are between other representatives
+                reused = None
             reduced = collapsed.constraints(constraints)
             if reduced is None:  # labels keep two identical records apart: no collapse
                 collapsed, reused = None, None

@@ -8,14 +8,16 @@ copies (measured: 300 rows with 58 copies gave 44,850 pairs in Spark and 29,161 
 different groups), and paid n² pairs for a block of copies. Here a record's stored prepared
 fields (values and missing flags) and partition hash are hashed twice (96 bits: two different
 records sharing both is about as likely as a bit flip), the smallest position of each hash is
-the representative, and the rest of the run sees representatives only.
+the representative, and the rest of the run sees representatives only. As in the engine
+(:func:`..engine.identical.keep_matching_copies`), copies with a missing compared value are
+folded only when the model scores two of them as a match; the others stay apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,7 +25,8 @@ from ..engine.columns import ColumnSpec
 from ..engine.identical import folded_constraints
 from .clustering import CONFIDENCE, GROUP, PositionConstraints
 from .names import PART_HASH, POS
-from .prepared import prepared_names
+from .prepared import missing_names, prepared_names
+from .scoring import PROBABILITY, score_pairs
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -32,6 +35,7 @@ REP = "_gxfm_rep"
 _COPIES = "_gxfm_copies"
 _SIZE = "_gxfm_size"
 _SIGNATURE = ("_gxfm_sig1", "_gxfm_sig2")
+_APART = "_gxfm_apart"  # a record's own position when its copies are not one entity, else -1
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,20 @@ class CollapsedRecords:
 
 
 def collapse_records(
-    records: DataFrame, specs: Sequence[ColumnSpec], rows: int
+    records: DataFrame,
+    specs: Sequence[ColumnSpec],
+    rows: int,
+    model: dict[str, Any],
+    threshold: float,
 ) -> CollapsedRecords | None:
     """Representatives of the prepared record table (``POS``, ``PART_HASH``, stored fields)
-    of ``rows`` records; ``None`` when no two are copies (the usual case: nothing is joined)."""
+    of ``rows`` records; ``None`` when no two are copies (the usual case: nothing is joined).
+    Copies with a gap are folded only where ``model`` scores two of them at or above
+    ``threshold``."""
     from pyspark.sql import functions as F
 
-    fields = [F.col(PART_HASH), *(F.col(n) for n in prepared_names(list(enumerate(specs))))]
+    indexed = list(enumerate(specs))
+    fields = [F.col(PART_HASH), *(F.col(n) for n in prepared_names(indexed))]
     signed = records.select(
         POS, F.xxhash64(*fields).alias(_SIGNATURE[0]), F.hash(*fields).alias(_SIGNATURE[1])
     )
@@ -109,12 +120,40 @@ def collapse_records(
         .agg(F.min(POS).alias(REP), F.count("*").alias(_COPIES))
         .localCheckpoint(eager=True)
     )
+    if sets.count() == rows:
+        return None
+    gap = F.lit(False)
+    for name in missing_names(indexed):
+        gap = gap | F.coalesce(F.col(name), F.lit(False))
+    with_gaps = (
+        sets.filter(F.col(_COPIES) > 1)
+        .select(F.col(REP).alias(POS))
+        .join(records.filter(gap).select(POS), POS)
+    )
+    pairs = with_gaps.select(F.col(POS).alias("left"), F.col(POS).alias("right"))
+    apart = (
+        score_pairs(pairs, records, specs, model)
+        .filter(F.col(PROBABILITY) < threshold)
+        .select(F.col("left").alias(REP), F.lit(True).alias(_APART))
+    )
+    split = (
+        signed.join(sets.select(*_SIGNATURE, REP), list(_SIGNATURE))
+        .join(apart, REP, "left")
+        .select(
+            POS, *_SIGNATURE, F.when(F.col(_APART), F.col(POS)).otherwise(F.lit(-1)).alias(_APART)
+        )
+        .localCheckpoint(eager=True)
+    )
+    keys = [*_SIGNATURE, _APART]
+    sets = (
+        split.groupBy(*keys)
+        .agg(F.min(POS).alias(REP), F.count("*").alias(_COPIES))
+        .localCheckpoint(eager=True)
+    )
     representatives = sets.count()
     if representatives == rows:
         return None
-    representative = (
-        signed.join(sets, list(_SIGNATURE)).select(POS, REP, _COPIES).localCheckpoint(eager=True)
-    )
+    representative = split.join(sets, keys).select(POS, REP, _COPIES).localCheckpoint(eager=True)
     kept = sets.select(F.col(REP).alias(POS))
     reduced = records.join(kept, POS).localCheckpoint(eager=True)
     return CollapsedRecords(reduced, representative, representatives)

@@ -58,6 +58,11 @@ def prepared_names(specs: IndexedSpecs, prefix: str = "") -> list[str]:
     return [prefix + name for name in names]
 
 
+def missing_names(specs: IndexedSpecs) -> list[str]:
+    """The stored missing flags of the given compared columns."""
+    return [_missing(index) for index, _ in specs]
+
+
 def prepared_fields(specs: IndexedSpecs) -> list[StructField]:
     """Spark fields of :func:`prepared_names`: numbers stay doubles, the rest are strings."""
     from pyspark.sql.types import BooleanType, DoubleType, StringType, StructField

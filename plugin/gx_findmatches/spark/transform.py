@@ -168,7 +168,11 @@ class SparkFindMatches:
             constraints = self._constraints(fm, tables.keys)
             # As the engine: copies fold into one representative, except in incremental runs
             # (existing groups are fixed) and where labels keep two copies apart.
-            collapsed = None if placed is not None else collapse_records(records, specs, rows)
+            collapsed = (
+                None
+                if placed is not None
+                else collapse_records(records, specs, rows, model, fm.threshold)
+            )
             reduced = None if collapsed is None else collapsed.constraints(constraints)
             if collapsed is None or reduced is None:
                 collapsed = None
