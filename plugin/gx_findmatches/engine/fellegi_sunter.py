@@ -38,7 +38,7 @@ settled on "same first name" as its match class, prior 0.56, true F1 0.003):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,6 +160,7 @@ def fit_fellegi_sunter(
     total_pairs: int,
     fallback_levels: np.ndarray | None = None,
     records: int | None = None,
+    names: Sequence[str] = (),
 ) -> FellegiSunterModel:
     """Fit ``u`` on random pairs, ``m`` by EM in training sessions and the prior from them.
 
@@ -172,6 +173,7 @@ def fit_fellegi_sunter(
             can estimate a column (a one-column table, say).
         records: the table's record count, which bounds a session's weight in ``m`` (see
             :func:`_combined_m`); ``None``: unbounded.
+        names: the columns' names, for the notes a user reads (else their positions).
     """
     random_levels = random_levels[probable_non_matches(random_levels)]
     u = level_frequencies(random_levels, sizes, np.ones(len(random_levels)))
@@ -183,7 +185,16 @@ def fit_fellegi_sunter(
     # non-matches, among which column dependence and ``u`` are measured again for pass 2.
     first_lift = agreement_lifts(random_levels)
     first = _fit_passes(
-        sessions, u, sizes, (), first_lift, missing_share, total_pairs, fallback_levels, records
+        sessions,
+        u,
+        sizes,
+        (),
+        first_lift,
+        missing_share,
+        total_pairs,
+        fallback_levels,
+        records,
+        names,
     )
     posterior = first.predict_proba(random_levels)
     lift = agreement_lifts(random_levels, (posterior < SURE_NON_MATCH).astype("float64"))
@@ -195,7 +206,16 @@ def fit_fellegi_sunter(
     if recount:
         u = level_frequencies(random_levels, sizes, unmatched.astype("float64"))
     return _fit_passes(
-        sessions, u, sizes, links, lift, missing_share, total_pairs, fallback_levels, records
+        sessions,
+        u,
+        sizes,
+        links,
+        lift,
+        missing_share,
+        total_pairs,
+        fallback_levels,
+        records,
+        names,
     )
 
 
@@ -226,12 +246,17 @@ def _fit_passes(
     total_pairs: int,
     fallback_levels: np.ndarray | None,
     records: int | None = None,
+    names: Sequence[str] = (),
 ) -> FellegiSunterModel:
     """Sessions, consistency check, fallback EM, level order and prior: one model."""
     notes: list[str] = []
+
+    def named(column: int) -> str:
+        return repr(names[column]) if column < len(names) else f"#{column}"
+
     fits = [_fit_session(s, u, sizes, links, lift) for s in sessions if len(s.levels)]
     m = _combined_m(fits, sizes, records)
-    consistent = _consistent(fits, m, missing_share, notes)
+    consistent = _consistent(fits, m, missing_share, notes, named)
     if len(consistent) < len(fits):
         fits = consistent
         m = _combined_m(fits, sizes, records)
@@ -243,8 +268,9 @@ def _fit_passes(
         for c in unestimated:
             m[c] = whole.m[c]
         notes.append(
-            f"{len(unestimated)} column(s) estimated by EM over all candidate pairs, since no "
-            f"training session could leave them out"
+            f"column(s) {', '.join(map(named, unestimated))}: learnt from all candidate pairs "
+            f"at once (no training session could leave them out), which can mistake a "
+            f"frequent agreement for a match; labels correct it"
         )
     m = [
         initial_m(size) if np.isnan(table).any() else table
@@ -253,7 +279,7 @@ def _fit_passes(
     m = [monotone_m(table, u_table) for table, u_table in zip(m, u, strict=True)]
     for f in fits:
         if f.free.any() and not f.converged:
-            notes.append(f"the training session on column {f.column} did not converge")
+            notes.append(f"the training session on column {named(f.column)} did not converge")
     prior = _prior(fits, m, missing_share, total_pairs, notes)
     return FellegiSunterModel(tuple(m), tuple(u), prior, len(fits), tuple(notes), links)
 
@@ -295,6 +321,7 @@ def _consistent(
     m: list[np.ndarray],
     missing_share: list[float],
     notes: list[str],
+    named: Callable[[int], str],
 ) -> list[_SessionFit]:
     """The sessions whose implied match totals agree (within 5x of their median).
 
@@ -312,7 +339,7 @@ def _consistent(
     for f, kept, total in zip(fits, keep, totals, strict=True):
         if not kept:
             notes.append(
-                f"the training session on column {f.column} implied {total:,.0f} matching "
+                f"the training session on column {named(f.column)} implied {total:,.0f} matching "
                 f"pairs against {centre:,.0f} from the others; it was left out"
             )
     return [f for f, kept in zip(fits, keep, strict=True) if kept]
@@ -358,7 +385,11 @@ def _prior(
     implied = [_implied_matches(f, m, missing_share) for f in fits]
     estimates = [total / max(total_pairs, 1) for total in implied if not np.isnan(total)]
     if not estimates:
-        notes.append("no training session gave a match count; the prior is a default guess")
+        notes.append(
+            "no training session gave a match count, so the share of matching pairs is a "
+            "default guess (1 in 10,000) and few pairs may reach the threshold; label a few "
+            "sets (labeling_sets) so the model learns from examples"
+        )
         return 1e-4
     prior = float(np.median(estimates))
     low, high = _PRIOR_BOUNDS

@@ -136,6 +136,7 @@ def _fit_unsupervised(
             within_partition_pairs(table.partition),
             fallback_levels=levels,
             records=len(table),
+            names=[column.spec.name for column in table.columns],
         )
     logger.info("comparing %s", column_plan.kinds())
     for name, reason in column_plan.excluded.items():

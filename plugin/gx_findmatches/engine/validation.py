@@ -29,10 +29,16 @@ def check_table(frame: object, primary_key: str, partition_by: str | None) -> np
             f"with gx_findmatches.read_table"
         )
     if primary_key not in frame.columns:
+        in_index = primary_key in [str(name) for name in frame.index.names]
         raise PrimaryKeyError(
             f"primary key column {primary_key!r} is not in the table (columns: "
-            f"{[str(c) for c in frame.columns]}); pass the name of the column that identifies "
-            f"each record, or add one (e.g. a row number)"
+            f"{[str(c) for c in frame.columns]}); "
+            + (
+                "it is the table's index: make it a column with frame.reset_index()"
+                if in_index
+                else "pass the name of the column that identifies each record, or add one "
+                "(e.g. a row number)"
+            )
         )
     if len(frame) == 0:
         raise EmptyTableError(
