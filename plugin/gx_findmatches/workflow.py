@@ -29,7 +29,7 @@ import pandas as pd
 
 from .engine.columns import plan_columns
 from .engine.evaluation import QualityReport
-from .engine.labels import RECOMMENDED_MAX_SET_SIZE, label_pairs
+from .engine.labels import RECOMMENDED_MAX_SET_SIZE, label_pairs, refuse_label_column_clash
 from .engine.persistence import matcher_from_dict, matcher_to_dict
 from .engine.progress import on_step
 from .engine.results import MatchResult
@@ -197,6 +197,7 @@ class Workflow:
         record = self.store.get_transform(name)
         with self._run(name, "IMPORT_LABELS", {"source": source, "replace": replace}) as run:
             frame = self.data(name)
+            refuse_label_column_clash(frame.columns)
             keys = frame[record.primary_key]
             label_pairs(
                 table, record.primary_key, keys, max_set_size=RECOMMENDED_MAX_SET_SIZE, data=frame

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from gx_findmatches import pairwise_quality
 from gx_findmatches.datasets.febrl import PRIMARY_KEY, load_febrl, true_entities
-from gx_findmatches.errors import LabelError, PrimaryKeyError
+from gx_findmatches.errors import ColumnError, LabelError, PrimaryKeyError
 from gx_findmatches.io import write_table
 from gx_findmatches.sources import DataSource
 from gx_findmatches.store import Store
@@ -109,6 +109,21 @@ def test_an_invalid_label_file_imports_nothing(
     failed = flow.store.runs("people")[0]
     assert failed.type == "IMPORT_LABELS" and failed.status == "FAILED"
     assert "not in the data" in (failed.error_message or "")
+
+
+def test_labels_for_a_table_with_a_label_column_are_refused_on_import(
+    tmp_path: Path, febrl3: pd.DataFrame, truth: dict[str, str]
+) -> None:
+    """The data's own ``label`` column cannot stand beside a label file's: refused at import,
+    where the user can rename it, not later at training."""
+    data = write_table(febrl3.rename(columns={"suburb": "label"}), tmp_path / "labelled.csv")
+    flow = Workflow(Store(f"sqlite:///{tmp_path / 'store.db'}"))
+    flow.create_transform("people", DataSource(str(data)), PRIMARY_KEY)
+    labels = febrl3.head(4).assign(labeling_set_id="s1", label=["A", "A", "B", "B"])
+    with pytest.raises(ColumnError, match="rename"):
+        flow.import_labels("people", labels)
+    assert len(flow.store.labels("people")) == 0
+    assert flow.store.runs("people")[0].status == "FAILED"
 
 
 def test_a_run_failing_inside_the_engine_leaves_the_store_as_it_was(

@@ -13,7 +13,8 @@ Only copies the model would match are collapsed (:func:`keep_matching_copies`): 
 are "identical" because all they hold is a common value (a city, a cuisine) are not the same
 entity, and the model, scoring two of them, says so (measured on a public two-source
 restaurant table: 119 records holding only the name "american" were one group at confidence
-1.0; 50 people known only by their city, one group).
+1.0; 50 generated people known only by their state, a few groups). Such copies are blocked
+one by one: a plan with a key on their one value pairs them all (k copies, k²/2 pairs).
 """
 
 from __future__ import annotations
@@ -115,21 +116,27 @@ def collapse_identical(table: PreparedTable) -> Collapsed:
 
 
 def keep_matching_copies(
-    collapsed: Collapsed, table: PreparedTable, matches: Callable[[np.ndarray], np.ndarray]
+    collapsed: Collapsed,
+    table: PreparedTable,
+    self_probability: Callable[[np.ndarray], np.ndarray],
+    threshold: float,
 ) -> Collapsed:
     """``collapsed`` without the sets of copies that are not one entity.
 
-    ``matches(positions)`` says, for records given by full-table position, whether two
-    copies of that record are one entity: copies complete on every compared column always
-    are; copies with gaps are when the model scores the two at or above the match threshold.
-    A set that fails keeps its records apart, to be blocked, scored and clustered like any
-    others.
+    Copies complete on every compared column are one entity; copies with a gap are when the
+    model scores two of them (``self_probability`` of the records at these full-table
+    positions against themselves) at or above ``threshold``. A set that fails keeps its
+    records apart, to be blocked, scored and clustered like any others.
     """
     copies = np.bincount(collapsed.representative_of, minlength=len(collapsed.representatives))
     sets = np.flatnonzero(copies > 1)
-    if len(sets) == 0:
+    gaps = np.zeros(len(sets), dtype=bool)
+    for column in table.columns:
+        gaps |= column.missing[collapsed.representatives[sets]]
+    if not gaps.any():
         return collapsed
-    apart = sets[~matches(collapsed.representatives[sets])]
+    probability = self_probability(collapsed.representatives[sets[gaps]])
+    apart = sets[gaps][~(probability >= threshold)]  # NaN: apart, as clustering would leave it
     if len(apart) == 0:
         return collapsed
     of = collapsed.representative_of

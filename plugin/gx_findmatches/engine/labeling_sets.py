@@ -74,8 +74,8 @@ def generate_labeling_sets(
         )
     if n_sets < 1:
         raise ParameterError(f"n_sets must be at least 1, got {n_sets}")
+    table = fitted.prepare(X)  # checks the table first
     refuse_label_column_clash(X.columns)
-    table = fitted.prepare(X)
     excluded = set(map(str, exclude_keys))
     available = ~table.keys.astype(str).isin(excluded).to_numpy()
     rng = np.random.default_rng(random_state)

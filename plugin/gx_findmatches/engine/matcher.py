@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,21 +140,6 @@ class Matcher:
             table.levels(left, right), self.adjustment(table, left, right)
         )
 
-    def _copies_match(self, table: PreparedTable) -> Callable[[np.ndarray], np.ndarray]:
-        """Whether two copies of each given record are one entity: always when no compared
-        column is missing (they are the same on everything), else when the model scores the
-        two at or above the threshold (see :func:`.identical.keep_matching_copies`)."""
-
-        def copies_match(rows: np.ndarray) -> np.ndarray:
-            gaps = np.zeros(len(rows), dtype=bool)
-            for column in table.columns:
-                gaps |= column.missing[rows]
-            if not gaps.any():
-                return np.ones(len(rows), dtype=bool)
-            return ~gaps | (self.pair_probabilities(table, rows, rows) >= self.threshold)
-
-        return copies_match
-
     def adjustment(self, table: PreparedTable, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Each pair's term-frequency adjustment of the log-odds (see :mod:`.term_frequency`)."""
         return summed_adjustment(table.columns, self.frequencies, left, right)
@@ -276,7 +260,12 @@ class Matcher:
         collapsed = None
         if new is None:  # incremental runs keep every record: existing groups are fixed
             found = reused.collapsed if reused is not None else collapse_identical(table)
-            collapsed = keep_matching_copies(found, table, self._copies_match(table))
+            collapsed = keep_matching_copies(
+                found,
+                table,
+                lambda rows: self.pair_probabilities(table, rows, rows),
+                self.threshold,
+            )
             if collapsed is not found:  # fit's pairs are between other representatives
                 reused = None
             reduced = collapsed.constraints(constraints)

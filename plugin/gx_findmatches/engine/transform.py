@@ -27,7 +27,7 @@ from .fit_memo import FitMemo
 from .fitting import fit_matcher
 from .incremental import match_incremental
 from .labeling_sets import generate_labeling_sets
-from .labels import LabeledPairs
+from .labels import LabeledPairs, refuse_label_column_clash
 from .matcher import Matcher, match_threshold
 from .persistence import load_matcher, save_matcher
 from .prepared import PreparedTable
@@ -211,6 +211,8 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     ) -> pd.DataFrame:
         """A Glue labeling file of the records the model is least sure about (see
         :mod:`.labeling_sets`); works before ``fit`` too (a copy is fitted without labels)."""
+        if isinstance(X, pd.DataFrame):  # before a fit that would be wasted
+            refuse_label_column_clash(X.columns)
         fitted = self if self._is_fitted() else clone(self).fit(X)
         return generate_labeling_sets(
             fitted.matcher,

@@ -133,9 +133,12 @@ def collapse_records(
     pairs = with_gaps.select(F.col(POS).alias("left"), F.col(POS).alias("right"))
     apart = (
         score_pairs(pairs, records, specs, model)
-        .filter(F.col(PROBABILITY) < threshold)
+        .filter((F.col(PROBABILITY) < threshold) | F.isnan(PROBABILITY))  # as the engine
         .select(F.col("left").alias(REP), F.lit(True).alias(_APART))
+        .localCheckpoint(eager=True)
     )
+    if apart.isEmpty():  # every set of copies is one entity: the first grouping stands
+        return _collapsed(records, signed, sets, list(_SIGNATURE))
     split = (
         signed.join(sets.select(*_SIGNATURE, REP), list(_SIGNATURE))
         .join(apart, REP, "left")
@@ -150,10 +153,19 @@ def collapse_records(
         .agg(F.min(POS).alias(REP), F.count("*").alias(_COPIES))
         .localCheckpoint(eager=True)
     )
-    representatives = sets.count()
-    if representatives == rows:
+    if sets.count() == rows:
         return None
-    representative = split.join(sets, keys).select(POS, REP, _COPIES).localCheckpoint(eager=True)
+    return _collapsed(records, split, sets, keys)
+
+
+def _collapsed(
+    records: DataFrame, signed: DataFrame, sets: DataFrame, keys: list[str]
+) -> CollapsedRecords:
+    """The representatives' records and each record's representative, from the sets."""
+    from pyspark.sql import functions as F
+
+    representatives = sets.count()
+    representative = signed.join(sets, keys).select(POS, REP, _COPIES).localCheckpoint(eager=True)
     kept = sets.select(F.col(REP).alias(POS))
     reduced = records.join(kept, POS).localCheckpoint(eager=True)
     return CollapsedRecords(reduced, representative, representatives)
