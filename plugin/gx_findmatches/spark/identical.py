@@ -115,11 +115,7 @@ def collapse_records(
     signed = records.select(
         POS, F.xxhash64(*fields).alias(_SIGNATURE[0]), F.hash(*fields).alias(_SIGNATURE[1])
     )
-    sets = (
-        signed.groupBy(*_SIGNATURE)
-        .agg(F.min(POS).alias(REP), F.count("*").alias(_COPIES))
-        .localCheckpoint(eager=True)
-    )
+    sets = _sets(signed, list(_SIGNATURE))
     if sets.count() == rows:
         return None
     gap = F.lit(False)
@@ -148,14 +144,22 @@ def collapse_records(
         .localCheckpoint(eager=True)
     )
     keys = [*_SIGNATURE, _APART]
-    sets = (
-        split.groupBy(*keys)
-        .agg(F.min(POS).alias(REP), F.count("*").alias(_COPIES))
-        .localCheckpoint(eager=True)
-    )
+    sets = _sets(split, keys)
     if sets.count() == rows:
         return None
     return _collapsed(records, split, sets, keys)
+
+
+def _sets(signed: DataFrame, keys: list[str]) -> DataFrame:
+    """One row per set of records sharing ``keys``: its representative (smallest position)
+    and how many records it holds."""
+    from pyspark.sql import functions as F
+
+    return (
+        signed.groupBy(*keys)
+        .agg(F.min(POS).alias(REP), F.count("*").alias(_COPIES))
+        .localCheckpoint(eager=True)
+    )
 
 
 def _collapsed(
