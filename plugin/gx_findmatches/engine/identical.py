@@ -108,11 +108,8 @@ def collapse_identical(table: PreparedTable) -> Collapsed:
         else:
             codes, _ = pd.factorize(pd.Series(column.values), use_na_sentinel=False)
             parts.append(codes.astype("int64"))
-    signature, _ = pd.factorize(combine_codes(*parts))  # numbered in order of appearance
-    representatives = np.flatnonzero(np.r_[True, np.diff(np.maximum.accumulate(signature)) > 0])
-    if len(representatives) == len(table):
-        return Collapsed(table, np.arange(len(table)), np.arange(len(table)))
-    return Collapsed(_take(table, representatives), representatives, signature)
+    signature, _ = pd.factorize(combine_codes(*parts))
+    return _by_signature(table, signature)
 
 
 def keep_matching_copies(
@@ -142,7 +139,13 @@ def keep_matching_copies(
     of = collapsed.representative_of
     alone = np.isin(of, apart)
     signature, _ = pd.factorize(np.where(alone, -1 - np.arange(len(of)), of))
-    representatives = np.unique(signature, return_index=True)[1]
+    return _by_signature(table, signature)
+
+
+def _by_signature(table: PreparedTable, signature: np.ndarray) -> Collapsed:
+    """Each set of records sharing a signature (numbered in order of appearance, as
+    ``pd.factorize`` numbers) folded into its first record."""
+    representatives = np.flatnonzero(np.r_[True, np.diff(np.maximum.accumulate(signature)) > 0])
     if len(representatives) == len(table):
         return Collapsed(table, np.arange(len(table)), np.arange(len(table)))
     return Collapsed(_take(table, representatives), representatives, signature)

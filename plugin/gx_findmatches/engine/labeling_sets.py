@@ -25,12 +25,7 @@ import pandas as pd
 from ..errors import ParameterError
 from .blocking import pairs_within_groups
 from .clustering import Constraints, cluster
-from .labels import (
-    LABEL_COLUMN,
-    RECOMMENDED_MAX_SET_SIZE,
-    SET_COLUMN,
-    refuse_label_column_clash,
-)
+from .labels import LABEL_COLUMN, RECOMMENDED_MAX_SET_SIZE, SET_COLUMN
 from .log_odds import logit
 from .matcher import Matcher
 from .prepared import PreparedTable
@@ -74,8 +69,7 @@ def generate_labeling_sets(
         )
     if n_sets < 1:
         raise ParameterError(f"n_sets must be at least 1, got {n_sets}")
-    table = fitted.prepare(X)  # checks the table first
-    refuse_label_column_clash(X.columns)
+    table = fitted.prepare(X)
     excluded = set(map(str, exclude_keys))
     available = ~table.keys.astype(str).isin(excluded).to_numpy()
     rng = np.random.default_rng(random_state)

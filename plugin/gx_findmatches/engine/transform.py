@@ -211,7 +211,7 @@ class FindMatches(BaseEstimator):  # type: ignore[misc]
     ) -> pd.DataFrame:
         """A Glue labeling file of the records the model is least sure about (see
         :mod:`.labeling_sets`); works before ``fit`` too (a copy is fitted without labels)."""
-        if isinstance(X, pd.DataFrame):  # before a fit that would be wasted
+        if isinstance(X, pd.DataFrame):  # the one check for written sets, before any fit
             refuse_label_column_clash(X.columns)
         fitted = self if self._is_fitted() else clone(self).fit(X)
         return generate_labeling_sets(
