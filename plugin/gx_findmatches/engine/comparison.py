@@ -7,7 +7,8 @@ similarities feed explanations. Missing is its own level on purpose: a missing v
 disagreement, and the model gives it no weight either way.
 
 The measures are rapidfuzz's compiled ``process.cpdist`` over whole arrays of pairs (no Python
-loop per pair); ``RapidfuzzFeature`` offers the same measures to ``recordlinkage``'s ``Compare``.
+loop per pair, :mod:`.string_measures`); ``RapidfuzzFeature`` offers the same measures to
+``recordlinkage``'s ``Compare``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from recordlinkage.base import BaseCompareFeature
 
 from .columns import ANY_ALNUM, ColumnSpec, canonical_values, normalize_date, read_numbers
@@ -29,6 +28,7 @@ from .date_similarity import ONE_SLIP, TWO_SLIPS, date_similarity, day_numbers, 
 from .model_codes import AGREE, RELATED, model_code_form, model_code_similarity
 from .parallel import ordered_map
 from .progress import track
+from .string_measures import cpdist, sorted_words, text_similarity
 from .written_forms import web_address_form
 
 MISSING_LEVEL = -1
@@ -115,7 +115,7 @@ def prepare_column(spec: ColumnSpec, values: pd.Series) -> PreparedColumn:
     out = lookup[form_codes]
     alternate = alternate_forms = None
     if spec.kind in ("text", "date"):
-        twist = _sorted_words if spec.kind == "text" else swap_day_month
+        twist = sorted_words if spec.kind == "text" else swap_day_month
         alternate_forms = np.array([twist(f) for f in distinct], dtype=object)
         alternate = np.r_[alternate_forms, np.array([""], dtype=object)][form_codes]
     return PreparedColumn(spec, out, missing, alternate, form_codes, distinct, alternate_forms)
@@ -129,10 +129,6 @@ def _code_form(value: object) -> str:
 def _date_form(value: object) -> str:
     date = normalize_date(value)
     return date if date is not None else normalize_text(value)
-
-
-def _sorted_words(text: str) -> str:
-    return " ".join(sorted(text.split()))
 
 
 def similarity(column: PreparedColumn, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -229,39 +225,16 @@ def _kind_similarity(
     if kind == "model_code":
         return model_code_similarity(a, b)
     if kind == "name":
-        return _cpdist(a, b, JaroWinkler.normalized_similarity, cutoff)
+        return cpdist(a, b, JaroWinkler.normalized_similarity, cutoff)
     if kind == "text":
-        plain = _cpdist(a, b, Indel.normalized_similarity, cutoff)
-        if a_alternate is None or b_alternate is None:
-            a_alternate = np.array([_sorted_words(t) for t in a], dtype=object)
-            b_alternate = np.array([_sorted_words(t) for t in b], dtype=object)
-        # Word order matters only where sorting changed a side (most addresses are unchanged).
-        reordered = (a_alternate != a) | (b_alternate != b)
-        if reordered.any():
-            plain[reordered] = np.maximum(
-                plain[reordered],
-                _cpdist(
-                    a_alternate[reordered],
-                    b_alternate[reordered],
-                    Indel.normalized_similarity,
-                    cutoff,
-                ),
-            )
-        return plain
+        return text_similarity(a, b, a_alternate, b_alternate, cutoff)
     if kind == "date":
-        edits = _cpdist(a, b, DamerauLevenshtein.normalized_similarity, cutoff)
+        edits = cpdist(a, b, DamerauLevenshtein.normalized_similarity, cutoff)
         return date_similarity(a, b, b_alternate, edits, days)
     # code: digit strings, where one edit matters whatever the length: score by edit count.
     max_edits = None if cutoff is None else round((1.0 - cutoff) * 4)  # 2: more = last level
-    edits = _cpdist(a, b, DamerauLevenshtein.distance, max_edits)
+    edits = cpdist(a, b, DamerauLevenshtein.distance, max_edits)
     return np.clip(1.0 - edits / 4.0, 0.0, 1.0)
-
-
-def _cpdist(a: np.ndarray, b: np.ndarray, scorer: Any, cutoff: float | None = None) -> np.ndarray:
-    scores = process.cpdist(
-        list(a), list(b), scorer=scorer, score_cutoff=cutoff, workers=-1, dtype=np.float32
-    )
-    return np.asarray(scores, dtype="float64")
 
 
 def to_levels(kind: str, sims: np.ndarray) -> np.ndarray:
