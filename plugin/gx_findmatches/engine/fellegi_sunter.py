@@ -181,21 +181,27 @@ def fit_fellegi_sunter(
         float((random_levels[:, c] == MISSING_LEVEL).mean()) if len(random_levels) else 0.0
         for c in range(len(sizes))
     ]
+
+    def passes(
+        u: list[np.ndarray], links: tuple[Link, ...], lift: np.ndarray
+    ) -> FellegiSunterModel:
+        return _fit_passes(
+            sessions,
+            u,
+            sizes,
+            links,
+            lift,
+            missing_share,
+            total_pairs,
+            fallback_levels,
+            records,
+            names,
+        )
+
     # Pass 1 without links; its posterior on the random pairs says which of them are
     # non-matches, among which column dependence and ``u`` are measured again for pass 2.
     first_lift = agreement_lifts(random_levels)
-    first = _fit_passes(
-        sessions,
-        u,
-        sizes,
-        (),
-        first_lift,
-        missing_share,
-        total_pairs,
-        fallback_levels,
-        records,
-        names,
-    )
+    first = passes(u, (), first_lift)
     posterior = first.predict_proba(random_levels)
     lift = agreement_lifts(random_levels, (posterior < SURE_NON_MATCH).astype("float64"))
     links = agreement_links(lift)
@@ -205,18 +211,7 @@ def fit_fellegi_sunter(
         return first
     if recount:
         u = level_frequencies(random_levels, sizes, unmatched.astype("float64"))
-    return _fit_passes(
-        sessions,
-        u,
-        sizes,
-        links,
-        lift,
-        missing_share,
-        total_pairs,
-        fallback_levels,
-        records,
-        names,
-    )
+    return passes(u, links, lift)
 
 
 def _sessions_change(first_lift: np.ndarray, lift: np.ndarray) -> bool:

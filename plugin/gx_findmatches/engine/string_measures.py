@@ -55,21 +55,17 @@ def text_similarity(
     the pair scores at most just under 1 unless the whole values are equal as written or
     with their words sorted: a long pair is exact only when it truly is.
     """
-    a_long, b_long = _lengths(a) > TEXT_CHARS, _lengths(b) > TEXT_CHARS
-    a_head = _heads(a) if a_long.any() else a
-    b_head = _heads(b) if b_long.any() else b
+    cut = (_lengths(a) > TEXT_CHARS) | (_lengths(b) > TEXT_CHARS)
+    cut_any = bool(cut.any())
+    head = _heads if cut_any else _whole
     if a_alternate is None or b_alternate is None:
         a_alternate = np.array([sorted_words(t) for t in a], dtype=object)
         b_alternate = np.array([sorted_words(t) for t in b], dtype=object)
-    cut = a_long | b_long
-    cut_any = bool(cut.any())
-    plain = cpdist(a_head, b_head, Indel.normalized_similarity, cutoff)
+    plain = cpdist(head(a), head(b), Indel.normalized_similarity, cutoff)
     # Word order matters only where sorting changed a side (most addresses are unchanged).
     reordered = (a_alternate != a) | (b_alternate != b)
     if reordered.any():
-        a_sorted, b_sorted = a_alternate[reordered], b_alternate[reordered]
-        if cut_any:
-            a_sorted, b_sorted = _heads(a_sorted), _heads(b_sorted)
+        a_sorted, b_sorted = head(a_alternate[reordered]), head(b_alternate[reordered])
         plain[reordered] = np.maximum(
             plain[reordered], cpdist(a_sorted, b_sorted, Indel.normalized_similarity, cutoff)
         )
@@ -81,6 +77,10 @@ def text_similarity(
 
 def _lengths(values: np.ndarray) -> np.ndarray:
     return np.fromiter(map(len, values), dtype="int64", count=len(values))
+
+
+def _whole(values: np.ndarray) -> np.ndarray:
+    return values
 
 
 def _heads(values: np.ndarray) -> np.ndarray:

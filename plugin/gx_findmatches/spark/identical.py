@@ -116,7 +116,8 @@ def collapse_records(
         POS, F.xxhash64(*fields).alias(_SIGNATURE[0]), F.hash(*fields).alias(_SIGNATURE[1])
     )
     sets = _sets(signed, list(_SIGNATURE))
-    if sets.count() == rows:
+    representatives = sets.count()
+    if representatives == rows:
         return None
     gap = F.lit(False)
     for name in missing_names(indexed):
@@ -134,7 +135,7 @@ def collapse_records(
         .localCheckpoint(eager=True)
     )
     if apart.isEmpty():  # every set of copies is one entity: the first grouping stands
-        return _collapsed(records, signed, sets, list(_SIGNATURE))
+        return _collapsed(records, signed, sets, list(_SIGNATURE), representatives)
     split = (
         signed.join(sets.select(*_SIGNATURE, REP), list(_SIGNATURE))
         .join(apart, REP, "left")
@@ -145,9 +146,10 @@ def collapse_records(
     )
     keys = [*_SIGNATURE, _APART]
     sets = _sets(split, keys)
-    if sets.count() == rows:
+    representatives = sets.count()
+    if representatives == rows:
         return None
-    return _collapsed(records, split, sets, keys)
+    return _collapsed(records, split, sets, keys, representatives)
 
 
 def _sets(signed: DataFrame, keys: list[str]) -> DataFrame:
@@ -163,12 +165,12 @@ def _sets(signed: DataFrame, keys: list[str]) -> DataFrame:
 
 
 def _collapsed(
-    records: DataFrame, signed: DataFrame, sets: DataFrame, keys: list[str]
+    records: DataFrame, signed: DataFrame, sets: DataFrame, keys: list[str], representatives: int
 ) -> CollapsedRecords:
-    """The representatives' records and each record's representative, from the sets."""
+    """The representatives' records and each record's representative, from the sets (of
+    which there are ``representatives``)."""
     from pyspark.sql import functions as F
 
-    representatives = sets.count()
     representative = signed.join(sets, keys).select(POS, REP, _COPIES).localCheckpoint(eager=True)
     kept = sets.select(F.col(REP).alias(POS))
     reduced = records.join(kept, POS).localCheckpoint(eager=True)
