@@ -334,11 +334,12 @@ def test_a_one_row_table_is_one_group_of_one() -> None:
 
 
 def test_a_one_column_table_says_its_model_is_a_guess_and_what_to_do() -> None:
-    """One text column leaves no training session: the notes name the column and say that
-    labels are the way out (they said "1 column(s) estimated by EM", "the prior is a default
-    guess", and nothing to do, while every pair stayed under the threshold)."""
+    """One text column leaves no training session: the notes name the column, say that the
+    match share came from all candidate pairs at once, and that labels are the way out (they
+    said "1 column(s) estimated by EM", "the prior is a default guess", and nothing to do,
+    while every pair stayed under the threshold)."""
     names = ["acme corp london", "acme corporation london", "globex ltd paris", "globex paris"]
     frame = pd.DataFrame({"id": range(12), "company": names * 3})
     notes = " ".join(FindMatches(primary_key="id").fit(frame).match(frame).summary.notes)
     assert "'company'" in notes
-    assert "default guess" in notes and "labeling_sets" in notes
+    assert "estimated from all candidate pairs" in notes and "labeling_sets" in notes

@@ -9,12 +9,13 @@ count it outweighed the specific sessions (Magellan's public Beer table: a style
 from __future__ import annotations
 
 import numpy as np
-from gx_findmatches.engine.fellegi_sunter import _combined_m, _SessionFit
+from gx_findmatches.engine.fellegi_sunter import _combined_m
+from gx_findmatches.engine.match_count import SessionFit
 
 
-def _fit(column: int, m_of_column_2: list[float], matches: float) -> _SessionFit:
+def _fit(column: int, m_of_column_2: list[float], matches: float) -> SessionFit:
     m = [np.full(2, np.nan), np.full(2, np.nan), np.array(m_of_column_2)]
-    return _SessionFit(column, m, matches, True, np.array([False, False, True]))
+    return SessionFit(column, m, matches, True, np.array([False, False, True]))
 
 
 def test_a_session_claiming_more_matches_than_records_weighs_as_one_per_record() -> None:

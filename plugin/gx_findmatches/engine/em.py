@@ -134,6 +134,20 @@ def distinct_patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return levels[first[order]], counts[order].astype("float64")
 
 
+def match_share(log_ratios: np.ndarray, counts: np.ndarray) -> float:
+    """The share of matches among pairs whose evidence is fixed (``m`` and ``u`` as fitted):
+    EM on that one number. ``log_ratios`` are each pattern's summed ``log(m/u)``, ``counts``
+    how many pairs show it."""
+    share = _INITIAL_SESSION_PRIOR
+    for _ in range(_MAX_ITERATIONS):
+        posterior = sigmoid(np.log(share / (1.0 - share)) + log_ratios)
+        new_share = float(np.clip((posterior * counts).sum() / counts.sum(), 1e-9, 1 - 1e-9))
+        if abs(new_share - share) < _TOLERANCE * share:
+            return new_share
+        share = new_share
+    return share
+
+
 def initial_m_tables(sizes: Sequence[int]) -> list[np.ndarray]:
     return [initial_m(size) for size in sizes]
 

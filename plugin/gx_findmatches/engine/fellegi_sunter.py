@@ -31,14 +31,16 @@ settled on "same first name" as its match class, prior 0.56, true F1 0.003):
   ``m`` is the average over the sessions where it was free, weighted by each session's matches.
 - The **prior** (the chance two random records match) follows from a session's match count
   and the share of all matches that agree on its column (that column's ``m`` at the exact
-  level, learned in other sessions), not from EM over the biased candidates.
+  level, learned in other sessions), not from EM over the biased candidates; only when no
+  session can count them (their keys mostly empty) from the candidates' match share with
+  ``m`` and ``u`` held fixed (:mod:`.match_count`).
 - Levels are kept **in order**: a closer value is never weaker evidence than a farther one
   (pool-adjacent-violators on each column's weights).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,8 +58,7 @@ from .dependence import (
 )
 from .em import initial_m, initial_m_tables, level_frequencies, monotone_m, run_em
 from .log_odds import gather_weights, sigmoid, summed_log_odds
-
-_PRIOR_BOUNDS = (1e-9, 0.5)
+from .match_count import CandidatePairs, SessionFit, consistent_sessions, fitted_prior
 
 
 @dataclass(frozen=True)
@@ -139,15 +140,6 @@ class TrainingSession:
     total_pairs: int
 
 
-@dataclass(frozen=True)
-class _SessionFit:
-    column: int
-    m: list[np.ndarray]
-    matches: float  # expected matches among all the session's pairs
-    converged: bool
-    free: np.ndarray  # the columns this session estimated
-
-
 # Share of random pairs the first model must take for matches before ``u`` is counted again
 # without them (see the module docstring).
 MATCHES_AMONG_RANDOM_PAIRS = 1e-3
@@ -158,19 +150,20 @@ def fit_fellegi_sunter(
     random_levels: np.ndarray,
     sizes: Sequence[int],
     total_pairs: int,
-    fallback_levels: np.ndarray | None = None,
+    candidates: CandidatePairs | None = None,
     records: int | None = None,
     names: Sequence[str] = (),
 ) -> FellegiSunterModel:
-    """Fit ``u`` on random pairs, ``m`` by EM in training sessions and the prior from them.
+    """Fit ``u`` on random pairs, ``m`` by EM in training sessions, and the prior.
 
     Args:
         sessions: blocked-on-one-column samples (see :class:`TrainingSession`).
         random_levels: levels of uniformly random record pairs.
         sizes: number of non-missing levels per column.
         total_pairs: number of record pairs in the table (``n (n - 1) / 2``, within partitions).
-        fallback_levels: candidate pairs, used by one EM over all columns when no session
-            can estimate a column (a one-column table, say).
+        candidates: every candidate pair's levels, used by one EM over all columns when no
+            session can estimate a column (a one-column table, say), and for the prior when
+            no session can count the matches (:mod:`.match_count`).
         records: the table's record count, which bounds a session's weight in ``m`` (see
             :func:`_combined_m`); ``None``: unbounded.
         names: the columns' names, for the notes a user reads (else their positions).
@@ -193,7 +186,7 @@ def fit_fellegi_sunter(
             lift,
             missing_share,
             total_pairs,
-            fallback_levels,
+            candidates,
             records,
             names,
         )
@@ -239,7 +232,7 @@ def _fit_passes(
     lift: np.ndarray,
     missing_share: list[float],
     total_pairs: int,
-    fallback_levels: np.ndarray | None,
+    candidates: CandidatePairs | None,
     records: int | None = None,
     names: Sequence[str] = (),
 ) -> FellegiSunterModel:
@@ -251,15 +244,15 @@ def _fit_passes(
 
     fits = [_fit_session(s, u, sizes, links, lift) for s in sessions if len(s.levels)]
     m = _combined_m(fits, sizes, records)
-    consistent = _consistent(fits, m, missing_share, notes, named)
+    consistent = consistent_sessions(fits, m, missing_share, notes, named)
     if len(consistent) < len(fits):
         fits = consistent
         m = _combined_m(fits, sizes, records)
     unestimated = [c for c, table in enumerate(m) if np.isnan(table).any()]
-    if unestimated and fallback_levels is not None and len(fallback_levels):
+    if unestimated and candidates is not None and len(candidates.levels):
         free = np.zeros(len(sizes), dtype=bool)
         free[unestimated] = True
-        whole = run_em(fallback_levels, u, sizes, free, initial_m_tables(sizes), links)
+        whole = run_em(candidates.levels, u, sizes, free, initial_m_tables(sizes), links)
         for c in unestimated:
             m[c] = whole.m[c]
         notes.append(
@@ -275,12 +268,12 @@ def _fit_passes(
     for f in fits:
         if f.free.any() and not f.converged:
             notes.append(f"the training session on column {named(f.column)} did not converge")
-    prior = _prior(fits, m, missing_share, total_pairs, notes)
+    prior = fitted_prior(fits, m, u, links, missing_share, total_pairs, candidates, notes)
     return FellegiSunterModel(tuple(m), tuple(u), prior, len(fits), tuple(notes), links)
 
 
 def _combined_m(
-    fits: Sequence[_SessionFit], sizes: Sequence[int], records: int | None = None
+    fits: Sequence[SessionFit], sizes: Sequence[int], records: int | None = None
 ) -> list[np.ndarray]:
     """Each column's ``m``: the mean over the sessions where it was free, weighted by the
     square root of each session's matches (a large session counts more, never alone).
@@ -302,92 +295,25 @@ def _combined_m(
     return m
 
 
-def _implied_matches(fit: _SessionFit, m: list[np.ndarray], missing_share: list[float]) -> float:
-    """All matches in the table, as one session sees them: its own matches divided by the
-    share of matches that agree exactly on its column (learnt where that column was free)."""
-    recall = m[fit.column][0] * (1.0 - missing_share[fit.column])
-    if np.isnan(recall) or recall <= 0.05 or fit.matches <= 0:
-        return float("nan")
-    return float(fit.matches / recall)
-
-
-def _consistent(
-    fits: Sequence[_SessionFit],
-    m: list[np.ndarray],
-    missing_share: list[float],
-    notes: list[str],
-    named: Callable[[int], str],
-) -> list[_SessionFit]:
-    """The sessions whose implied match totals agree (within 5x of their median).
-
-    Every session counts the same matches of the same table, so their implied totals should
-    agree; a session far off has taken a frequent agreement for the match class (its
-    non-matches agree on columns that go with its key, as addresses go with cities) and is
-    left out, and said so.
-    """
-    totals = np.array([_implied_matches(f, m, missing_share) for f in fits])
-    known = ~np.isnan(totals)
-    if known.sum() < 2:
-        return list(fits)
-    centre = float(np.median(totals[known]))
-    keep = ~known | ((totals <= 5 * centre) & (totals >= centre / 5))
-    for f, kept, total in zip(fits, keep, totals, strict=True):
-        if not kept:
-            notes.append(
-                f"the training session on column {named(f.column)} implied {total:,.0f} matching "
-                f"pairs against {centre:,.0f} from the others; it was left out"
-            )
-    return [f for f, kept in zip(fits, keep, strict=True) if kept]
-
-
 def _fit_session(
     session: TrainingSession,
     u: list[np.ndarray],
     sizes: Sequence[int],
     links: Sequence[Link],
     lift: np.ndarray,
-) -> _SessionFit:
+) -> SessionFit:
     """EM on one session's pairs. Its key column is left out, and so is every column whose
     agreement goes with the key's (a suburb in a session keyed on postcode): the session's
     pairs agree on those by how they were chosen, not because they match."""
     free = lift[session.column] < MIN_LINK_LIFT
     free[session.column] = False
     if not free.any():  # nothing left to learn from: no m, no match count
-        return _SessionFit(session.column, [], 0.0, False, free)
+        return SessionFit(session.column, [], 0.0, False, free)
     result = run_em(session.levels, u, sizes, free, initial_m_tables(sizes), links)
-    return _SessionFit(
+    return SessionFit(
         session.column,
         result.m,
         result.share * session.total_pairs,
         result.converged,
         free,
     )
-
-
-def _prior(
-    fits: Sequence[_SessionFit],
-    m: list[np.ndarray],
-    missing_share: list[float],
-    total_pairs: int,
-    notes: list[str],
-) -> float:
-    """The chance two random records match, from the sessions' match counts.
-
-    A session keyed on column ``c`` holds the matches that agree exactly on ``c`` with both
-    values present: a share ``m_c[0] * (1 - missing_c)`` of all matches, with ``m_c`` learned
-    where ``c`` was free. The median over sessions resists one odd session.
-    """
-    implied = [_implied_matches(f, m, missing_share) for f in fits]
-    estimates = [total / max(total_pairs, 1) for total in implied if not np.isnan(total)]
-    if not estimates:
-        notes.append(
-            "no training session gave a match count, so the share of matching pairs is a "
-            "default guess (1 in 10,000) and few pairs may reach the threshold; label a few "
-            "sets (labeling_sets) so the model learns from examples"
-        )
-        return 1e-4
-    prior = float(np.median(estimates))
-    low, high = _PRIOR_BOUNDS
-    if not low <= prior <= high:
-        notes.append(f"the estimated prior {prior:.3g} was outside [{low}, {high}] and bounded")
-    return float(np.clip(prior, low, high))

@@ -14,7 +14,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from .blocking import KeyCodes, candidate_pairs
+from .blocking import KeyCodes, candidate_pairs, pair_count
 from .blocking_plan import plan_blocking
 from .columns import ColumnPlan, plan_columns
 from .comparison import level_count
@@ -23,6 +23,7 @@ from .fellegi_sunter import fit_fellegi_sunter
 from .fit_memo import FitMemo
 from .identical import collapse_identical
 from .labels import LabeledPairs, label_notes, label_pairs, refuse_label_column_clash
+from .match_count import CandidatePairs
 from .matcher import Matcher, labels_by_key
 from .prepared import PreparedTable, prepare_table
 from .settings import MatchSettings
@@ -134,7 +135,7 @@ def _fit_unsupervised(
             table.levels(*sample),
             sizes,
             within_partition_pairs(table.partition),
-            fallback_levels=levels,
+            candidates=CandidatePairs(levels, pair_count(collapsed.representative_of)),
             records=len(table),
             names=[column.spec.name for column in table.columns],
         )

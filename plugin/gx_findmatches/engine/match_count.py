@@ -1,0 +1,156 @@
+"""How many record pairs match: the prior of the unsupervised model.
+
+Fellegi-Sunter's prior is the chance that two random records match. Blocked candidates cannot
+give it directly (they are chosen for agreeing), so it comes from the training sessions: a
+session keyed on column ``c`` holds the matches that agree exactly on ``c`` with both values
+present, a share ``m_c[0] * (1 - missing_c)`` of all matches, with ``m_c`` learnt where ``c``
+was free. Its match count divided by that share estimates every matching pair of the table;
+sessions far from the others' median are left out, and the median of the rest over all pairs
+is the prior.
+
+A session keyed on a column that is mostly empty (a note field, a month) implies nothing: the
+share of matches it can see is too small to divide by. When no session implies a count (every
+key sparse, as in bibliographic records where most fields are blank; or one compared column
+and so no session at all), the prior was a fixed guess of 1 in 10,000. On Cora (1,879
+citations, true prior 0.037) that guess held the model to recall 0.47 (F1 0.638; 0.916 now).
+It is now the match share among all candidate pairs, by EM on that single number with ``m``
+and ``u`` held as fitted, times the candidate count over all pairs, plus the pairs of
+identical copies (all matches; they were collapsed before blocking).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dependence import Link
+from .em import distinct_patterns, match_share
+from .log_odds import summed_log_odds
+
+PRIOR_BOUNDS = (1e-9, 0.5)
+_MIN_VISIBLE_SHARE = 0.05  # a session must see at least this share of all matches
+_MAX_SESSION_SPREAD = 5.0  # a session further than this factor from the median is left out
+
+
+@dataclass(frozen=True)
+class SessionFit:
+    """What EM learnt in one training session."""
+
+    column: int
+    m: list[np.ndarray]
+    matches: float  # expected matches among all the session's pairs
+    converged: bool
+    free: np.ndarray  # the columns this session estimated
+
+
+@dataclass(frozen=True)
+class CandidatePairs:
+    """Every candidate pair's levels, for the prior when no session implies a count.
+
+    Attributes:
+        levels: levels of the blocked candidate pairs (between representatives of
+            identical copies).
+        copy_pairs: pairs of records identical on the compared columns, which blocking
+            never sees and which all match.
+    """
+
+    levels: np.ndarray
+    copy_pairs: int = 0
+
+
+def implied_matches(fit: SessionFit, m: list[np.ndarray], missing_share: list[float]) -> float:
+    """All matches in the table, as one session sees them: its own matches divided by the
+    share of matches that agree exactly on its column (learnt where that column was free);
+    NaN when that share is too small to divide by."""
+    visible = m[fit.column][0] * (1.0 - missing_share[fit.column])
+    if np.isnan(visible) or visible <= _MIN_VISIBLE_SHARE or fit.matches <= 0:
+        return float("nan")
+    return float(fit.matches / visible)
+
+
+def consistent_sessions(
+    fits: Sequence[SessionFit],
+    m: list[np.ndarray],
+    missing_share: list[float],
+    notes: list[str],
+    named: Callable[[int], str],
+) -> list[SessionFit]:
+    """The sessions whose implied match totals agree (within 5x of their median).
+
+    Every session counts the same matches of the same table, so their implied totals should
+    agree; a session far off has taken a frequent agreement for the match class (its
+    non-matches agree on columns that go with its key, as addresses go with cities) and is
+    left out, and said so.
+    """
+    totals = np.array([implied_matches(f, m, missing_share) for f in fits])
+    known = ~np.isnan(totals)
+    if known.sum() < 2:
+        return list(fits)
+    centre = float(np.median(totals[known]))
+    keep = ~known | (
+        (totals <= _MAX_SESSION_SPREAD * centre) & (totals >= centre / _MAX_SESSION_SPREAD)
+    )
+    for f, kept, total in zip(fits, keep, totals, strict=True):
+        if not kept:
+            notes.append(
+                f"the training session on column {named(f.column)} implied {total:,.0f} matching "
+                f"pairs against {centre:,.0f} from the others; it was left out"
+            )
+    return [f for f, kept in zip(fits, keep, strict=True) if kept]
+
+
+def fitted_prior(
+    fits: Sequence[SessionFit],
+    m: list[np.ndarray],
+    u: Sequence[np.ndarray],
+    links: Sequence[Link],
+    missing_share: list[float],
+    total_pairs: int,
+    candidates: CandidatePairs | None,
+    notes: list[str],
+) -> float:
+    """The chance two random records match: the median of the sessions' implied totals over
+    all pairs, else the candidates' match share (see the module docstring), bounded."""
+    implied = [implied_matches(f, m, missing_share) for f in fits]
+    estimates = [total / max(total_pairs, 1) for total in implied if not np.isnan(total)]
+    if estimates:
+        prior = float(np.median(estimates))
+    elif candidates is not None and len(candidates.levels) and total_pairs > 0:
+        prior = _candidate_prior(m, u, links, total_pairs, candidates)
+        notes.append(
+            "no training session could count the matches (their keys are mostly empty, or "
+            "there are none), so the share of matching pairs was estimated from all "
+            "candidate pairs at once, which can take a frequent agreement for matches; label "
+            "a few sets (labeling_sets) so the model learns from examples"
+        )
+    else:
+        notes.append(
+            "no training session gave a match count, so the share of matching pairs is a "
+            "default guess (1 in 10,000) and few pairs may reach the threshold; label a few "
+            "sets (labeling_sets) so the model learns from examples"
+        )
+        return 1e-4
+    low, high = PRIOR_BOUNDS
+    if not low <= prior <= high:
+        notes.append(f"the estimated prior {prior:.3g} was outside [{low}, {high}] and bounded")
+    return float(np.clip(prior, low, high))
+
+
+def _candidate_prior(
+    m: list[np.ndarray],
+    u: Sequence[np.ndarray],
+    links: Sequence[Link],
+    total_pairs: int,
+    candidates: CandidatePairs,
+) -> float:
+    """Matches among the candidates (EM on their share, ``m`` and ``u`` fixed) plus the
+    copies' pairs, over all pairs. Matches blocking never proposes are not counted; an ``m``
+    that took a frequent agreement for the match class counts too many (JedAI's TMDB-TVDB:
+    8.6e-4 against a true 1.1e-5, where the fixed guess happened to be nearer)."""
+    patterns, counts = distinct_patterns(candidates.levels)
+    tables = [np.r_[np.log(m_c / u_c), 0.0] for m_c, u_c in zip(m, u, strict=True)]
+    share = match_share(summed_log_odds(0.0, tables, patterns, links), counts)
+    matches = share * len(candidates.levels) + candidates.copy_pairs
+    return float(matches / total_pairs)
