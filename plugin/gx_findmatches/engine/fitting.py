@@ -21,7 +21,7 @@ from .comparison import level_count
 from .derived_columns import derived_reason, find_derived_columns
 from .fellegi_sunter import fit_fellegi_sunter
 from .fit_memo import FitMemo
-from .identical import Collapsed, collapse_identical
+from .identical import collapse_identical
 from .labels import LabeledPairs, label_notes, label_pairs, refuse_label_column_clash
 from .match_count import CandidatePairs
 from .matcher import Matcher, labels_by_key
@@ -135,7 +135,7 @@ def _fit_unsupervised(
             table.levels(*sample),
             sizes,
             within_partition_pairs(table.partition),
-            candidates=_candidates(work, collapsed, left, right, levels),
+            candidates=CandidatePairs(levels, left, right, collapsed.copies, work.levels),
             records=len(table),
             names=[column.spec.name for column in table.columns],
         )
@@ -153,20 +153,6 @@ def _fit_unsupervised(
     )
     memo = FitMemo.of(X, matcher.blocking_settings(), table, collapsed, left, right, levels)
     return matcher, memo
-
-
-def _candidates(
-    work: PreparedTable,
-    collapsed: Collapsed,
-    left: np.ndarray,
-    right: np.ndarray,
-    levels: np.ndarray,
-) -> CandidatePairs:
-    """The candidate pairs with what each stands for in records (see
-    :class:`.match_count.CandidatePairs`)."""
-    copies = np.bincount(collapsed.representative_of, minlength=len(work))
-    sets = np.flatnonzero(copies >= 2)
-    return CandidatePairs(levels, left, right, copies, work.levels(sets, sets))
 
 
 def _without_derived_columns(

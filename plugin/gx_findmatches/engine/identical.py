@@ -49,6 +49,11 @@ class Collapsed:
         """How many records were folded into a representative."""
         return len(self.representative_of) - len(self.representatives)
 
+    @property
+    def copies(self) -> np.ndarray:
+        """How many records each representative stands for."""
+        return np.bincount(self.representative_of, minlength=len(self.representatives))
+
     def constraints(self, full: Constraints) -> Constraints | None:
         """Label constraints on representatives; ``None`` when a label says two identical
         records do not match, or labels on copies collide (then the table is not collapsed)."""
@@ -62,8 +67,7 @@ class Collapsed:
         group = self.representatives[clusters.group][self.representative_of]
         confidence = clusters.confidence[self.representative_of]
         sizes = np.bincount(clusters.group, minlength=len(self.representatives))
-        copies = np.bincount(self.representative_of, minlength=len(self.representatives))
-        alone_with_copies = (sizes[clusters.group] == 1) & (copies > 1)
+        alone_with_copies = (sizes[clusters.group] == 1) & (self.copies > 1)
         confidence = np.where(alone_with_copies[self.representative_of], 1.0, confidence)
         return Clusters(group, confidence)
 

@@ -60,21 +60,25 @@ class CandidatePairs:
         levels: levels of the candidate pairs.
         left, right: the pairs' representatives.
         copies: how many records each representative stands for.
-        copy_levels: a representative compared with itself, for those standing for two or
-            more records (in the order of ``numpy.flatnonzero(copies >= 2)``).
+        compare: the levels of pairs of representatives (``PreparedTable.levels``), for a
+            copy set's representative against itself; called only when this prior is needed.
     """
 
     levels: np.ndarray
     left: np.ndarray
     right: np.ndarray
     copies: np.ndarray
-    copy_levels: np.ndarray
+    compare: Callable[[np.ndarray, np.ndarray], np.ndarray]
 
-    def record_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """How many record pairs each candidate pair and each copy set stand for."""
-        sets = self.copies[self.copies >= 2].astype("float64")
-        candidate = self.copies[self.left].astype("float64") * self.copies[self.right]
-        return candidate, sets * (sets - 1) / 2
+    def candidate_record_pairs(self) -> np.ndarray:
+        """How many record pairs each candidate pair stands for."""
+        return self.copies[self.left].astype("float64") * self.copies[self.right]
+
+    def copy_sets(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each copy set's representative against itself, and the set's record pairs."""
+        sets = np.flatnonzero(self.copies >= 2)
+        size = self.copies[sets].astype("float64")
+        return self.compare(sets, sets), size * (size - 1) / 2
 
 
 def implied_matches(fit: SessionFit, m: list[np.ndarray], missing_share: list[float]) -> float:
@@ -176,10 +180,10 @@ def _candidate_prior(
     counts too many (JedAI's TMDB-TVDB: 1.2e-3 against a true 1.1e-5).
     """
     tables = [np.r_[np.log(m_c / u_c), 0.0] for m_c, u_c in zip(m, u, strict=True)]
-    pair_weights, set_pairs = candidates.record_pairs()
-    patterns, counts = distinct_patterns(candidates.levels, pair_weights)
+    patterns, counts = distinct_patterns(candidates.levels, candidates.candidate_record_pairs())
     matches = match_share(summed_log_odds(0.0, tables, patterns, links), counts) * counts.sum()
-    self_evidence = summed_log_odds(0.0, tables, candidates.copy_levels, links)
+    copy_levels, set_pairs = candidates.copy_sets()
+    self_evidence = summed_log_odds(0.0, tables, copy_levels, links)
     kept = 0.0
     for _ in range(len(set_pairs) + 1):  # more kept sets raise the prior: stops rising
         prior = np.clip((matches + kept) / total_pairs, *PRIOR_BOUNDS)
